@@ -1,0 +1,74 @@
+"""Deny-by-default permissions shared by every context's API.
+
+The edge's authentication classes resolve the caller's active membership of the gym being
+served and put it on the request as ``membership`` (``None`` when there is none), so these
+classes need no knowledge of how memberships are stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+
+OWNER, ADMIN, TRAINER, CLINICIAN, MEMBER = "owner", "admin", "trainer", "clinician", "member"
+MANAGERS = frozenset({OWNER, ADMIN})
+
+
+def caller_id(request: Request) -> UUID:
+    """The signed-in caller's user id (permissions have already refused anonymous callers)."""
+    pk = request.user.pk
+    if pk is None:
+        raise exceptions.NotAuthenticated()
+    return UUID(str(pk))
+
+
+def current_membership(request: Request) -> Any:
+    """The caller's active membership of the gym being served, or None."""
+    return getattr(request._request, "membership", None)
+
+
+def current_role(request: Request) -> str | None:
+    membership = current_membership(request)
+    return None if membership is None else str(membership.role)
+
+
+class IsActiveGymMember(permissions.BasePermission):
+    """The default: authenticated, on a gym host, and an active member of that gym.
+
+    A signed-in non-member is answered 404 (``NotFound``), so the API reveals nothing about
+    what exists in a gym the caller does not belong to.
+    """
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        if current_membership(request) is None:
+            raise exceptions.NotFound()
+        return True
+
+
+class HasGymRole(IsActiveGymMember):
+    """Active members holding one of ``roles``; build with ``HasGymRole.of("owner", ...)``."""
+
+    roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, *roles: str) -> type[HasGymRole]:
+        name = "HasGymRole_" + "_".join(sorted(roles))
+        return type(name, (cls,), {"roles": frozenset(roles)})
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        super().has_permission(request, view)
+        if current_role(request) not in self.roles:
+            raise exceptions.PermissionDenied("Your role in this gym does not allow this.")
+        return True
+
+
+IsGymManager = HasGymRole.of(OWNER, ADMIN)
+
+
+class IsSignedIn(permissions.IsAuthenticated):
+    """Signed in on this host; for endpoints about the caller themself."""

@@ -1,0 +1,176 @@
+"""The gym profile, its members and roles, and the caller's memberships across gyms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, current_role
+from apps.organizations import selectors, services
+from apps.organizations.api import serializers as s
+from apps.organizations.facade.contracts import MembershipStatus, Role
+from apps.organizations.models import Gym, Membership
+from apps.users.facade import api as users
+
+
+def _gym(request: Request) -> Gym:
+    return selectors.gym_get(gym_id=request._request.tenant.id)  # type: ignore[attr-defined]
+
+
+class GymProfileView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """The gym being served. Owners and admins may change its name, colour and CORS origins."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.GymProfileSerializer
+
+    def _out(self, request: Request, gym: Gym) -> dict[str, Any]:
+        cls = s.GymManagerProfileSerializer if current_role(request) in MANAGERS else s.GymProfileSerializer
+        return cls(gym).data  # type: ignore[return-value]
+
+    @extend_schema(responses=s.GymManagerProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(self._out(request, _gym(request)))
+
+    @extend_schema(request=s.GymProfileUpdateSerializer, responses=s.GymManagerProfileSerializer)
+    def patch(self, request: Request) -> Response:
+        if current_role(request) not in MANAGERS:
+            raise PermissionDenied("Only owners and admins change the gym's profile.")
+        data = s.GymProfileUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gym = services.gym_update(gym=_gym(request), **data.validated_data)
+        return Response(self._out(request, gym))
+
+
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Members of this gym and their roles. Owners and admins see and manage everyone;
+    everybody else sees only their own membership."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.MembershipSerializer
+    filterset_fields = ["role", "status"]
+    search_fields = ["user__email", "user__full_name"]
+    ordering_fields = ["joined_at", "role"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    queryset = Membership.objects.none()  # for the schema generator; real scoping below
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        qs = selectors.memberships_of_gym(gym_id=self.request._request.tenant.id)  # type: ignore[attr-defined]
+        if current_role(self.request) not in MANAGERS:
+            qs = qs.filter(user_id=caller_id(self.request))
+        return qs
+
+    def _require_manager(self) -> Role:
+        role = current_role(self.request)
+        if role not in MANAGERS:
+            raise PermissionDenied("Only owners and admins manage members.")
+        return Role(role)
+
+    @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor_role = self._require_manager()
+        data = s.MembershipCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        role = Role(data.validated_data["role"])
+        if role is Role.OWNER and actor_role is not Role.OWNER:
+            raise PermissionDenied("Only an owner can add another owner.")
+        person = users.user_ensure(
+            email=data.validated_data["email"], full_name=data.validated_data["full_name"]
+        )
+        membership = services.membership_add(
+            gym=_gym(request),
+            user_id=person.id,
+            role=role,
+            actor_id=caller_id(request),
+            meta=users.request_meta(request._request),
+        )
+        out = self.get_queryset().get(pk=membership.pk)
+        return Response(s.MembershipSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        actor_role = self._require_manager()
+        data = s.MembershipUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.membership_change(
+                membership=membership,
+                actor_role=actor_role,
+                actor_id=caller_id(request),
+                role=Role(data.validated_data["role"]) if "role" in data.validated_data else None,
+                status=MembershipStatus(data.validated_data["status"])
+                if "status" in data.validated_data
+                else None,
+                meta=users.request_meta(request._request),
+            )
+        except services.MembershipChangeDeniedError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(s.MembershipSerializer(self.get_queryset().get(pk=membership.pk)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Remove the person from this gym (their account and other gyms are untouched)."""
+        membership = self.get_object()
+        actor_role = self._require_manager()
+        try:
+            services.membership_change(
+                membership=membership,
+                actor_role=actor_role,
+                actor_id=caller_id(request),
+                status=MembershipStatus.REMOVED,
+                meta=users.request_meta(request._request),
+            )
+        except services.MembershipChangeDeniedError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyMembershipsView(generics.ListAPIView):  # type: ignore[type-arg]
+    """Every gym the caller belongs to, with their role there."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.MyMembershipSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.memberships_of_user(user_id=caller_id(self.request))
+
+
+class SignUpView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """Public host: sign a gym up. The owner can sign in on the returned URL at once."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+    serializer_class = s.SignUpSerializer
+
+    @extend_schema(request=s.SignUpSerializer, responses={201: s.SignUpResultSerializer})
+    def post(self, request: Request) -> Response:
+        data = s.SignUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gym = services.gym_sign_up(**data.validated_data, meta=users.request_meta(request._request))
+        url = f"http://{gym.subdomain}.{settings.PLATFORM_DOMAIN}/"
+        result = {
+            "id": gym.pk,
+            "name": gym.name,
+            "subdomain": gym.subdomain,
+            "url": url,
+            "login_url": f"{url}login/",
+        }
+        return Response(result, status=status.HTTP_201_CREATED)

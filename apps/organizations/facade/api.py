@@ -1,0 +1,43 @@
+"""The organizations context's facade: the only module other contexts import from it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from apps.organizations import routing, selectors
+from apps.organizations.facade.contracts import GymRoute, MembershipInfo, MembershipStatus, Role
+from apps.organizations.models import Membership
+
+
+def route_for_host(*, host: str) -> GymRoute | None:
+    """The gym (or the public site) served at ``host``, from cache; None for unknown hosts."""
+    return routing.route_for_host(host)
+
+
+def route_for_host_uncached(*, host: str) -> GymRoute | None:
+    """As ``route_for_host`` but always from the database (benchmarks, diagnostics)."""
+    return routing.route_lookup_uncached(host)
+
+
+def _info(m: Membership) -> MembershipInfo:
+    return MembershipInfo(
+        id=m.id,
+        gym_id=m.gym_id,
+        gym_name=m.gym.name,
+        gym_subdomain=m.gym.subdomain or "",
+        user_id=m.user_id,
+        role=Role(m.role),
+        status=MembershipStatus(m.status),
+        joined_at=m.joined_at,
+    )
+
+
+def active_membership(*, gym_id: int, user_id: UUID) -> MembershipInfo | None:
+    """The person's active membership of this gym, or None (not a member, suspended, removed)."""
+    m = selectors.membership_active(gym_id=gym_id, user_id=user_id)
+    return _info(m) if m else None
+
+
+def memberships_of_user(*, user_id: UUID) -> list[MembershipInfo]:
+    """Every membership the person holds, in every gym, whatever its status."""
+    return [_info(m) for m in selectors.memberships_of_user(user_id=user_id)]

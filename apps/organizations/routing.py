@@ -1,0 +1,82 @@
+"""Host -> gym resolution, cached in Redis so a request costs no database query.
+
+Every write that changes what a host resolves to (domain added, changed or removed; gym
+profile, plan or status changed) calls ``forget_hosts``/``forget_gym`` after commit, so the change
+takes effect on the next request in every process. Unknown hosts are cached briefly too, and
+forgotten when a domain is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+
+from apps.organizations.facade.contracts import GymRoute, GymStatus, Plan
+from apps.organizations.models import Domain, Gym
+
+_MISSING = "missing"
+_NEGATIVE_TTL = 60
+
+
+def _cache() -> BaseCache:
+    return caches["platform"]
+
+
+def _key(host: str) -> str:
+    return f"route:{host.lower()}"
+
+
+def route_from_gym(gym: Gym, host: str = "") -> GymRoute:
+    return GymRoute(
+        id=gym.pk,
+        schema_name=gym.schema_name,
+        name=gym.name,
+        subdomain=gym.subdomain or "",
+        plan=Plan(gym.plan),
+        brand_colour=gym.brand_colour,
+        status=GymStatus(gym.status),
+        cors_allowed_origins=tuple(gym.cors_allowed_origins or ()),
+        domain_url=host,
+    )
+
+
+def route_lookup_uncached(host: str) -> GymRoute | None:
+    domain = Domain.objects.select_related("tenant").filter(domain=host.lower()).first()
+    if domain is None:
+        return None
+    return route_from_gym(domain.tenant, host)
+
+
+def route_for_host(host: str) -> GymRoute | None:
+    cache = _cache()
+    key = _key(host)
+    cached = cache.get(key)
+    if isinstance(cached, GymRoute):
+        return cached
+    if cached == _MISSING:
+        return None
+    route = route_lookup_uncached(host)
+    if route is None:
+        cache.set(key, _MISSING, _NEGATIVE_TTL)
+    else:
+        cache.set(key, route, settings.GYM_ROUTE_CACHE_SECONDS)
+    return route
+
+
+def _delete(hosts: list[str]) -> None:
+    _cache().delete_many([_key(h) for h in hosts])
+
+
+def forget_hosts(hosts: Iterable[str]) -> None:
+    """Drop cached routes now and again after commit (no stale value can be re-cached from a
+    read that ran between the two)."""
+    items = [h.lower() for h in hosts]
+    _delete(items)
+    transaction.on_commit(lambda: _delete(items))
+
+
+def forget_gym(gym_id: int) -> None:
+    forget_hosts(Domain.objects.filter(tenant_id=gym_id).values_list("domain", flat=True))

@@ -1,0 +1,363 @@
+"""Writes of the organizations context: sign-up, the spare-schema pool, domains, memberships."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.common.events import publish
+from apps.organizations import routing
+from apps.organizations.facade.contracts import GymStatus, MembershipStatus, Role
+from apps.organizations.facade.events import GymCreated, MemberJoined, MembershipChanged
+from apps.organizations.models import Domain, Gym, Membership
+from apps.users.facade import api as users
+from apps.users.facade.contracts import RequestMeta, SecurityEventKind
+
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+POOL_LOCK_KEY = 0x67796D706F6F6C  # pg advisory lock id for topping up the spare pool
+
+
+def subdomain_normalise(raw: str) -> str:
+    """Validate a requested subdomain and return it lower-cased.
+
+    Rules: a DNS label (RFC 1123: a-z, 0-9 and inner hyphens, 3-63 characters), no ``--`` in
+    positions 3-4 (reserved for punycode), not a reserved name, not taken (case-insensitive).
+    """
+    value = (raw or "").strip().lower()
+    if not value:
+        raise ValidationError({"subdomain": "Choose a subdomain."})
+    if len(value) < 3 or len(value) > 63:
+        raise ValidationError({"subdomain": "Use 3 to 63 characters."})
+    if not _LABEL.match(value):
+        raise ValidationError(
+            {"subdomain": "Use only letters, digits and hyphens, not starting or ending with a hyphen."}
+        )
+    if value[2:4] == "--":
+        raise ValidationError({"subdomain": "Hyphens in the third and fourth place are reserved."})
+    if value in settings.RESERVED_SUBDOMAINS:
+        raise ValidationError({"subdomain": f"'{value}' is reserved."})
+    if Gym.objects.filter(subdomain__iexact=value).exists():
+        raise ValidationError({"subdomain": f"'{value}' is already taken."})
+    return value
+
+
+def gym_host(subdomain: str) -> str:
+    return f"{subdomain}.{settings.PLATFORM_DOMAIN}"
+
+
+# --- the template and the pool of spare schemas ------------------------------------------
+
+
+def gym_template_ensure() -> Gym:
+    """The migrated template schema that spare schemas are cloned from (created once)."""
+    template = Gym.objects.filter(status=GymStatus.TEMPLATE.value).first()
+    if template is None:
+        template = Gym(schema_name=settings.TENANT_BASE_SCHEMA, status=GymStatus.TEMPLATE.value)
+        template.save(verbosity=0)
+    return template
+
+
+def gym_spare_provision() -> Gym:
+    """Create one spare gym: a schema cloned from the template, waiting to be claimed."""
+    gym_template_ensure()
+    spare = Gym(schema_name=f"gym_{uuid.uuid4().hex[:16]}", status=GymStatus.SPARE.value)
+    spare.save(verbosity=0)
+    return spare
+
+
+def gym_pool_top_up(*, target: int | None = None) -> int:
+    """Provision spares until ``target`` (default ``GYM_SPARE_POOL_SIZE``) wait unclaimed.
+
+    Serialised with an advisory lock so concurrent top-ups do not overshoot. Returns how many
+    spares were created.
+    """
+    target = settings.GYM_SPARE_POOL_SIZE if target is None else target
+    with schema_context("public"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [POOL_LOCK_KEY])
+            (locked,) = cursor.fetchone() or (False,)
+        if not locked:
+            return 0
+        try:
+            created = 0
+            while Gym.objects.filter(status=GymStatus.SPARE.value).count() < target:
+                gym_spare_provision()
+                created += 1
+            return created
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [POOL_LOCK_KEY])
+
+
+def _claim_spare() -> Gym:
+    spare = (
+        Gym.objects.select_for_update(skip_locked=True)
+        .filter(status=GymStatus.SPARE.value)
+        .order_by("created_at")
+        .first()
+    )
+    # An empty pool still signs the gym up, just slower: clone a schema now.
+    return spare if spare is not None else gym_spare_provision()
+
+
+@transaction.atomic
+def gym_sign_up(
+    *,
+    name: str,
+    subdomain: str,
+    owner_email: str,
+    owner_password: str,
+    owner_full_name: str = "",
+    meta: RequestMeta | None = None,
+) -> Gym:
+    """Sign a gym up: claim a ready schema, give it its domain and its owner.
+
+    The owner can sign in on ``<subdomain>.<PLATFORM_DOMAIN>`` as soon as this returns. An
+    existing account may own the new gym only with its correct password. Raises
+    ``ValidationError`` keyed by field.
+    """
+    name = name.strip()
+    errors: dict[str, Any] = {}
+    if not name:
+        errors["name"] = "Give the gym a name."
+    elif len(name) > 120:
+        errors["name"] = "Use at most 120 characters."
+    try:
+        subdomain = subdomain_normalise(subdomain)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    existing = users.user_by_email(email=owner_email)
+    if existing is not None:
+        if not users.user_check_password(user_id=existing.id, password=owner_password):
+            raise ValidationError(
+                {"owner_email": "An account with this email exists: enter its password to use it."}
+            )
+        owner = existing
+    else:
+        owner = users.user_ensure(email=owner_email, password=owner_password, full_name=owner_full_name)
+
+    gym = _claim_spare()
+    gym.name = name
+    gym.subdomain = subdomain
+    gym.status = GymStatus.ACTIVE.value
+    gym.claimed_at = timezone.now()
+    gym.save(update_fields=["name", "subdomain", "status", "claimed_at"])
+    host = gym_host(subdomain)
+    Domain.objects.create(domain=host, tenant=gym, is_primary=True)
+    routing.forget_hosts([host])
+    membership_add(gym=gym, user_id=owner.id, role=Role.OWNER, actor_id=owner.id, meta=meta)
+    users.security_event_record(
+        kind=SecurityEventKind.GYM_CREATED,
+        actor_id=owner.id,
+        gym_id=gym.id,
+        meta=meta,
+        detail={"subdomain": subdomain},
+    )
+    publish(GymCreated(gym_id=gym.id, schema_name=gym.schema_name, subdomain=subdomain, owner_id=owner.id))
+    return gym
+
+
+# --- gym profile and domains -------------------------------------------------------------
+
+
+@transaction.atomic
+def gym_update(
+    *,
+    gym: Gym,
+    name: str | None = None,
+    brand_colour: str | None = None,
+    cors_allowed_origins: Iterable[str] | None = None,
+    plan: str | None = None,
+) -> Gym:
+    """Change a gym's profile. Routing caches of all its hosts are refreshed after commit."""
+    fields = []
+    if name is not None:
+        gym.name = name.strip()
+        fields.append("name")
+    if brand_colour is not None:
+        gym.brand_colour = brand_colour
+        fields.append("brand_colour")
+    if cors_allowed_origins is not None:
+        gym.cors_allowed_origins = sorted({o.rstrip("/") for o in cors_allowed_origins})
+        fields.append("cors_allowed_origins")
+    if plan is not None:
+        gym.plan = plan
+        fields.append("plan")
+    gym.full_clean(exclude=["schema_name", "subdomain"])
+    gym.save(update_fields=fields or None)
+    routing.forget_gym(gym.id)
+    return gym
+
+
+@transaction.atomic
+def domain_add(*, gym: Gym, domain: str, is_primary: bool = False) -> Domain:
+    host = domain.strip().lower().rstrip(".")
+    if Domain.objects.filter(domain__iexact=host).exists():
+        raise ValidationError({"domain": f"'{host}' already routes to a gym."})
+    if is_primary:
+        Domain.objects.filter(tenant=gym, is_primary=True).update(is_primary=False)
+    created = Domain.objects.create(domain=host, tenant=gym, is_primary=is_primary)
+    routing.forget_hosts([host])
+    return created
+
+
+@transaction.atomic
+def domain_remove(*, domain: Domain) -> None:
+    if domain.is_primary:
+        raise ValidationError({"domain": "Make another domain primary before removing this one."})
+    host = domain.domain
+    domain.delete()
+    routing.forget_hosts([host])
+
+
+@transaction.atomic
+def domain_change(*, domain: Domain, new_host: str) -> Domain:
+    """Point a domain row at a new host name; the old host stops routing immediately."""
+    host = new_host.strip().lower().rstrip(".")
+    if Domain.objects.filter(domain__iexact=host).exclude(pk=domain.pk).exists():
+        raise ValidationError({"domain": f"'{host}' already routes to a gym."})
+    old = domain.domain
+    domain.domain = host
+    domain.save(update_fields=["domain"])
+    routing.forget_hosts([old, host])
+    return domain
+
+
+# --- memberships -------------------------------------------------------------------------
+
+
+def _publish_in_gym(gym: Gym, event: Any) -> None:
+    with schema_context(gym.schema_name):
+        publish(event)
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    gym: Gym,
+    user_id: UUID,
+    role: Role,
+    actor_id: UUID | None,
+    meta: RequestMeta | None = None,
+) -> Membership:
+    """Make a person a member of a gym, or reactivate a removed membership."""
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        gym=gym, user_id=user_id, defaults={"role": role.value}
+    )
+    if not created:
+        if membership.status == MembershipStatus.ACTIVE.value:
+            raise ValidationError({"email": "This person is already a member of this gym."})
+        membership.role = role.value
+        membership.status = MembershipStatus.ACTIVE.value
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["role", "status", "joined_at", "updated_at"])
+    users.security_event_record(
+        kind=SecurityEventKind.MEMBERSHIP_ADDED,
+        actor_id=actor_id,
+        subject_id=user_id,
+        gym_id=gym.id,
+        meta=meta,
+        detail={"role": role.value},
+    )
+    _publish_in_gym(gym, MemberJoined(gym_id=gym.id, membership_id=membership.id, user_id=user_id, role=role))
+    return membership
+
+
+class MembershipChangeDeniedError(Exception):
+    """The actor may not make this change; the message says why."""
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    membership: Membership,
+    actor_role: Role,
+    actor_id: UUID,
+    role: Role | None = None,
+    status: MembershipStatus | None = None,
+    meta: RequestMeta | None = None,
+) -> Membership:
+    """Change a member's role or status.
+
+    Only owners grant or take away the owner role; admins manage everyone else. A gym always
+    keeps at least one active owner.
+    """
+    locked = Membership.objects.select_for_update().select_related("gym").get(pk=membership.pk)
+    previous_role, previous_status = Role(locked.role), MembershipStatus(locked.status)
+    new_role = role or previous_role
+    new_status = status or previous_status
+    if not actor_role.manages_gym:
+        raise MembershipChangeDeniedError("Only owners and admins manage memberships.")
+    touches_owner = Role.OWNER in (previous_role, new_role)
+    if touches_owner and actor_role is not Role.OWNER:
+        raise MembershipChangeDeniedError("Only an owner can grant or change the owner role.")
+    losing_owner = (
+        previous_role is Role.OWNER
+        and previous_status is MembershipStatus.ACTIVE
+        and (new_role is not Role.OWNER or new_status is not MembershipStatus.ACTIVE)
+    )
+    if losing_owner:
+        owners = Membership.objects.select_for_update().filter(
+            gym_id=locked.gym_id, role=Role.OWNER.value, status=MembershipStatus.ACTIVE.value
+        )
+        if owners.count() <= 1:
+            raise ValidationError({"role": "A gym needs at least one active owner."})
+    if (new_role, new_status) == (previous_role, previous_status):
+        return locked
+    locked.role, locked.status = new_role.value, new_status.value
+    locked.save(update_fields=["role", "status", "updated_at"])
+    kind = (
+        SecurityEventKind.MEMBERSHIP_REMOVED
+        if new_status is MembershipStatus.REMOVED
+        else SecurityEventKind.ROLE_CHANGED
+    )
+    users.security_event_record(
+        kind=kind,
+        actor_id=actor_id,
+        subject_id=locked.user_id,
+        gym_id=locked.gym_id,
+        meta=meta,
+        detail={
+            "from": {"role": previous_role.value, "status": previous_status.value},
+            "to": {"role": new_role.value, "status": new_status.value},
+        },
+    )
+    _publish_in_gym(
+        locked.gym,
+        MembershipChanged(
+            gym_id=locked.gym_id,
+            membership_id=locked.id,
+            user_id=locked.user_id,
+            role=new_role,
+            status=new_status.value,
+            previous_role=previous_role,
+            previous_status=previous_status.value,
+        ),
+    )
+    return locked
+
+
+def platform_bootstrap() -> Gym:
+    """Make the public host routable and the spare pool full. Idempotent."""
+    public = Gym.objects.filter(schema_name="public").first()
+    if public is None:
+        public = Gym(schema_name="public", status=GymStatus.PLATFORM.value, name=settings.PLATFORM_NAME)
+        public.save(verbosity=0)
+    if not Domain.objects.filter(domain=settings.PLATFORM_DOMAIN).exists():
+        Domain.objects.create(domain=settings.PLATFORM_DOMAIN, tenant=public, is_primary=True)
+        routing.forget_hosts([settings.PLATFORM_DOMAIN])
+    gym_template_ensure()
+    gym_pool_top_up()
+    return public

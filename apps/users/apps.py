@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    """Identity: one global account per person, API tokens, security events."""
+
+    name = "apps.users"
+    label = "users"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkoutsConfig(AppConfig):
+    """Training: exercise library, programs, sessions, progression, metrics."""
+
+    name = "apps.workouts"
+    label = "workouts"

@@ -1,0 +1,25 @@
+"""Test settings: `make test`."""
+
+import os
+import uuid
+
+from .base import *  # noqa: F403
+from .base import CACHES, PASSWORD_HASHERS
+
+SECRET_KEY = "test-only-key-not-secret"
+DEBUG = False
+# Argon2 stays first, with cheap parameters so hashing does not dominate the suite.
+PASSWORD_HASHERS = ["apps.users.hashers.FastArgon2PasswordHasher", *PASSWORD_HASHERS]
+GYM_SPARE_POOL_SIZE = 1
+# Parallel and repeated runs share the machine's Redis: give each run its own key space.
+_run = os.environ.get("TEST_RUN_ID") or uuid.uuid4().hex[:8]
+for _alias in CACHES.values():
+    _alias["KEY_PREFIX"] = f"test-{_run}-{_alias['KEY_PREFIX']}"
+# Tests that need a real broker start their own Redis (tests/conftest.py); the rest run eagerly.
+CELERY_TASK_ALWAYS_EAGER = False
+EVENTS_RETRY_BASE_SECONDS = 0.05
+EVENTS_MAX_ATTEMPTS = 3
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,24 @@
+"""URLs of the public host (``<PLATFORM_DOMAIN>``): landing, gym sign-up, staff admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from apps.edge import views as edge
+from apps.organizations import views as organizations
+from apps.organizations.api.views import SignUpView
+from config.urls_common import urlpatterns as common_urlpatterns
+
+admin.site.site_header = "Gymstack platform administration"
+
+urlpatterns = [
+    *common_urlpatterns,
+    path("", edge.landing, name="landing"),
+    path("signup/", organizations.sign_up, name="signup"),
+    path("admin/", admin.site.urls),
+    path("api/v1/gyms/", SignUpView.as_view(), name="api-signup"),
+]
+
+handler400 = "apps.edge.errors.bad_request"
+handler403 = "apps.edge.errors.permission_denied"
+handler404 = "apps.edge.errors.page_not_found"
+handler500 = "apps.edge.errors.server_error"

@@ -1,0 +1,36 @@
+"""URLs of a gym's host (``<subdomain>.<PLATFORM_DOMAIN>``)."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import DefaultRouter
+
+from apps.edge import views as edge
+from apps.edge.api.views import SessionView
+from apps.organizations.api.views import GymProfileView, MemberViewSet, MyMembershipsView
+from apps.users.api.views import ApiTokenViewSet, MeView
+from config.urls_common import urlpatterns as common_urlpatterns
+
+router = DefaultRouter()
+router.register("members", MemberViewSet, basename="member")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("auth/session/", SessionView.as_view(), name="api-session"),
+    path("gym/", GymProfileView.as_view(), name="api-gym"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    *common_urlpatterns,
+    path("", edge.dashboard, name="dashboard"),
+    path("login/", edge.GymLoginView.as_view(), name="login"),
+    path("logout/", edge.GymLogoutView.as_view(), name="logout"),
+    path("api/v1/", include(api_v1)),
+    path("api-auth/", include("rest_framework.urls")),
+]
+
+handler400 = "apps.edge.errors.bad_request"
+handler403 = "apps.edge.errors.permission_denied"
+handler404 = "apps.edge.errors.page_not_found"
+handler500 = "apps.edge.errors.server_error"

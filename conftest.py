@@ -1,0 +1,141 @@
+"""Session-wide test fixtures.
+
+Two real gyms (schemas ``gym-a`` and ``gym-b``) with their people are created once per test
+session (per xdist worker) and committed, so isolation can be asserted between them. Each test
+then runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
+
+
+@dataclass
+class Person:
+    email: str
+    id: Any = None
+
+
+@dataclass
+class GymFixture:
+    id: int
+    schema_name: str
+    subdomain: str
+    host: str
+    people: dict[str, Person] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    a: GymFixture
+    b: GymFixture
+    both: Person  # trainer in A, member in B
+    password: str = PASSWORD
+
+
+def _make_world() -> World:
+    from django.conf import settings
+
+    from apps.organizations.facade.contracts import Role
+    from apps.organizations.models import Gym
+    from apps.organizations.services import gym_sign_up, membership_add, platform_bootstrap
+    from apps.users.facade import api as users
+
+    platform_bootstrap()
+    gyms: dict[str, GymFixture] = {}
+    for key, name in (("a", "Alpha Barbell"), ("b", "Beta Strength")):
+        owner = f"owner-{key}@example.test"
+        gym = gym_sign_up(name=name, subdomain=f"gym-{key}", owner_email=owner, owner_password=PASSWORD)
+        fixture = GymFixture(
+            id=gym.pk,
+            schema_name=gym.schema_name,
+            subdomain=gym.subdomain or "",
+            host=f"{gym.subdomain}.{settings.PLATFORM_DOMAIN}",
+        )
+        fixture.people["owner"] = Person(owner, users.user_by_email(email=owner).id)  # type: ignore[union-attr]
+        for role in (Role.ADMIN, Role.TRAINER, Role.CLINICIAN, Role.MEMBER):
+            email = f"{role.value}-{key}@example.test"
+            person = users.user_ensure(
+                email=email, password=PASSWORD, full_name=f"{role.value.title()} {key.upper()}"
+            )
+            membership_add(gym=gym, user_id=person.id, role=role, actor_id=None)
+            fixture.people[role.value] = Person(email, person.id)
+        gyms[key] = fixture
+    both = users.user_ensure(email="both@example.test", password=PASSWORD, full_name="Both Gyms")
+    membership_add(gym=Gym.objects.get(pk=gyms["a"].id), user_id=both.id, role=Role.TRAINER, actor_id=None)
+    membership_add(gym=Gym.objects.get(pk=gyms["b"].id), user_id=both.id, role=Role.MEMBER, actor_id=None)
+    return World(a=gyms["a"], b=gyms["b"], both=Person(both.email, both.id))
+
+
+_world: World | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    global _world
+    with django_db_blocker.unblock():
+        _world = _make_world()
+
+
+@pytest.fixture
+def world(django_db_setup: Any) -> World:
+    assert _world is not None
+    return _world
+
+
+@pytest.fixture
+def gym_a(world: World) -> GymFixture:
+    return world.a
+
+
+@pytest.fixture
+def gym_b(world: World) -> GymFixture:
+    return world.b
+
+
+def login(client: Client, gym: GymFixture, email: str) -> Client:
+    """Sign ``email`` in on ``gym``'s host (the session row lives in that gym's schema)."""
+    from django.contrib.auth import get_user_model
+
+    from apps.users.facade.api import user_by_email
+
+    info = user_by_email(email=email)
+    assert info is not None
+    user = get_user_model().objects.get(pk=info.id)
+    with schema_context(gym.schema_name):
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_for() -> Any:
+    """``api_for(gym, role_or_email=None)`` -> an APIClient on that gym's host, signed in."""
+
+    def make(gym: GymFixture, who: str | None = None) -> APIClient:
+        client = APIClient(HTTP_HOST=gym.host)
+        if who is not None:
+            email = gym.people[who].email if who in gym.people else who
+            login(client, gym, email)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def public_client() -> APIClient:
+    from django.conf import settings
+
+    return APIClient(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+def body(response: Any) -> Any:
+    return json.loads(response.content) if response.content else None
