@@ -6,3 +6,8 @@ class EdgeConfig(AppConfig):
 
     name = "apps.edge"
     label = "edge"
+
+    def ready(self) -> None:
+        from apps.edge import cors
+
+        cors.connect()

@@ -6,3 +6,7 @@ class OrganizationsConfig(AppConfig):
 
     name = "apps.organizations"
     label = "organizations"
+
+    def ready(self) -> None:
+        # Registers `migrate_schemas --executor=parallel` (executors are found by subclass).
+        from apps.organizations import migration_executor  # noqa: F401

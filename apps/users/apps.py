@@ -6,3 +6,8 @@ class UsersConfig(AppConfig):
 
     name = "apps.users"
     label = "users"
+
+    def ready(self) -> None:
+        from apps.users import auth_events
+
+        auth_events.connect()
