@@ -8,6 +8,7 @@ then runs in a transaction that is rolled back.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,19 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     global _world
     with django_db_blocker.unblock():
         _world = _make_world()
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_routes() -> Iterator[None]:
+    """A rolled-back test may have cached a route it changed; drop the cached routes after
+    each test so the next one reads the committed state."""
+    yield
+    if _world is not None:
+        from django.conf import settings
+
+        from apps.organizations.routing import drop_cached
+
+        drop_cached([_world.a.host, _world.b.host, settings.PLATFORM_DOMAIN])
 
 
 @pytest.fixture

@@ -66,7 +66,8 @@ def route_for_host(host: str) -> GymRoute | None:
     return route
 
 
-def _delete(hosts: list[str]) -> None:
+def drop_cached(hosts: list[str]) -> None:
+    """Remove cached routes of these hosts now (no after-commit repeat)."""
     _cache().delete_many([_key(h) for h in hosts])
 
 
@@ -74,8 +75,8 @@ def forget_hosts(hosts: Iterable[str]) -> None:
     """Drop cached routes now and again after commit (no stale value can be re-cached from a
     read that ran between the two)."""
     items = [h.lower() for h in hosts]
-    _delete(items)
-    transaction.on_commit(lambda: _delete(items))
+    drop_cached(items)
+    transaction.on_commit(lambda: drop_cached(items))
 
 
 def forget_gym(gym_id: int) -> None:

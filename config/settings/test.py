@@ -23,3 +23,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Throttling is exercised by its own tests with small limits; everywhere else it stays out of the way.
+API_RATE_LIMITS = {plan: {"gym": 1_000_000, "user": 1_000_000} for plan in ("free", "pro", "enterprise")}
