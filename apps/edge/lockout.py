@@ -33,3 +33,16 @@ def lockout_response(
         return JsonResponse(error_body(429, LOCKOUT_MESSAGE, code="locked_out"), status=429)
     body = loader.get_template("errors/locked_out.html").render({"message": LOCKOUT_MESSAGE}, request)
     return HttpResponse(body, status=429)
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The account a credential attempt is for, normalised, so ``Ann@X`` and ``ann@x`` share
+    one failure counter. Works for the sign-in form (``username``), the API session endpoint
+    (``email``) and authenticate() calls (``credentials``)."""
+    value: Any = None
+    if credentials:
+        value = credentials.get("username") or credentials.get("email")
+    if not value:
+        data: Any = getattr(request, "data", None) or request.POST
+        value = data.get("username") or data.get("email")
+    return str(value).strip().lower() if value else None

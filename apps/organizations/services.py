@@ -146,7 +146,10 @@ def gym_sign_up(
             )
         owner = existing
     else:
-        owner = users.user_ensure(email=owner_email, password=owner_password, full_name=owner_full_name)
+        try:
+            owner = users.user_ensure(email=owner_email, password=owner_password, full_name=owner_full_name)
+        except ValidationError as exc:
+            raise ValidationError({f"owner_{k}": v for k, v in exc.message_dict.items()}) from exc
 
     gym = _claim_spare()
     gym.name = name

@@ -25,7 +25,8 @@ def test_routing_is_cached_no_query_per_request(gym_a):
     drop_cached([gym_a.host])
     with CaptureQueriesContext(connection) as first:
         route = organizations.route_for_host(host=gym_a.host)
-    assert route is not None and route.schema_name == gym_a.schema_name
+    assert route is not None
+    assert route.schema_name == gym_a.schema_name
     lookups = [q for q in first.captured_queries if "organizations_domain" in q["sql"]]
     assert len(lookups) == 1
     with CaptureQueriesContext(connection) as second:
@@ -72,7 +73,8 @@ def test_unknown_host_html_and_json(world):
     page = Client(HTTP_HOST="nowhere.localhost").get("/some/page/?q=secret")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
-    assert b"secret" not in page.content and b"nowhere" not in page.content
+    assert b"secret" not in page.content
+    assert b"nowhere" not in page.content
     api = Client(HTTP_HOST="nowhere.localhost").get("/api/v1/members/")
     assert api.status_code == 404
     assert api.json()["error"]["code"] == "not_found"
