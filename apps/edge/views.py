@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.organizations.facade import api as organizations
+from apps.organizations.facade.contracts import GymRoute, MembershipInfo, MembershipStatus, Role
+
+# Until apps.organizations.facade.api offers it (see that function's docstring).
 
 
 @require_GET
@@ -61,12 +64,18 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 
 def landing(request: HttpRequest) -> HttpResponse:
+    """The public host's home page."""
     return render(request, "public/landing.html", {"platform_domain": settings.PLATFORM_DOMAIN})
 
 
+SIGN_IN_ERROR = "Incorrect email or password."
+
+
 class GymAuthenticationForm(AuthenticationForm):
-    """Sign-in on a gym's host: only active members of that gym get in. Everyone else is told
-    the same thing as for a wrong password."""
+    """Sign-in on a gym's host: only active members of that gym get in. Everyone else (unknown
+    email, wrong password, inactive account, a member of another gym) is told the same thing."""
+
+    error_messages = {"invalid_login": SIGN_IN_ERROR, "inactive": SIGN_IN_ERROR}
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
@@ -87,17 +96,45 @@ class GymLogoutView(auth_views.LogoutView):
     pass
 
 
+# Which part of the dashboard each role gets; owners and admins both run the gym.
+_SECTIONS = {
+    Role.OWNER: "manage",
+    Role.ADMIN: "manage",
+    Role.TRAINER: "coach",
+    Role.CLINICIAN: "screen",
+    Role.MEMBER: "train",
+}
+
+
+def _gym_url(request: HttpRequest, subdomain: str) -> str:
+    port = request.get_port()
+    suffix = f":{port}" if port not in ("80", "443") else ""
+    return f"{request.scheme}://{subdomain}.{settings.PLATFORM_DOMAIN}{suffix}/"
+
+
+@never_cache
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The signed-in member's home in this gym; what it shows depends on their role."""
-    membership = getattr(request, "membership", None)
-    role = membership.role.value if membership else "member"
-    others = [
-        m
-        for m in organizations.memberships_of_user(user_id=UUID(str(request.user.pk)))
-        if m.is_active and membership is not None and m.gym_id != membership.gym_id
+    """The signed-in member's home in this gym; what it shows depends on their role. Owners and
+    admins also get the gym's roster (people, roles, status)."""
+    route: GymRoute | None = getattr(request, "tenant", None)
+    membership: MembershipInfo | None = getattr(request, "membership", None)
+    if route is None or route.is_public or membership is None:
+        # MembershipMiddleware lets only active members of this gym get here.
+        raise Http404
+    other_gyms = [
+        {"name": m.gym_name, "role": m.role, "url": _gym_url(request, m.gym_subdomain)}
+        for m in organizations.memberships_of_user(user_id=membership.user_id)
+        if m.is_active and m.gym_id != membership.gym_id and m.gym_subdomain
     ]
-    return render(
-        request,
-        "dashboard/index.html",
-        {"role": role, "other_memberships": others, "platform_domain": settings.PLATFORM_DOMAIN},
-    )
+    context: dict[str, Any] = {
+        "role": membership.role,
+        "section": _SECTIONS[membership.role],
+        "other_gyms": other_gyms,
+    }
+    if membership.role.manages_gym:
+        members = organizations.members_of_gym(gym_id=route.id)
+        counts = Counter(m.role for m in members if m.status is MembershipStatus.ACTIVE)
+        context["members"] = members
+        context["role_counts"] = [(role, counts[role]) for role in Role]
+        context["active_count"] = sum(counts.values())
+    return render(request, "dashboard/index.html", context)

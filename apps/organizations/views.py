@@ -1,4 +1,4 @@
-"""Public-host pages of the organizations context: gym sign-up."""
+"""Pages of the organizations context: gym sign-up on the public host."""
 
 from __future__ import annotations
 
@@ -6,23 +6,37 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from apps.organizations.forms import SignUpForm
 from apps.organizations.services import gym_sign_up
 from apps.users.facade.api import request_meta
 
 
+@never_cache
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Public host: sign a gym up; on success link to its sign-in page. 400 with the messages
+    next to their fields when anything is wrong."""
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             gym = gym_sign_up(**form.cleaned_data, meta=request_meta(request))
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            form.add_service_errors(exc.message_dict)
         else:
             port = request.get_port()
             suffix = f":{port}" if port not in ("80", "443") else ""
             url = f"{request.scheme}://{gym.subdomain}.{settings.PLATFORM_DOMAIN}{suffix}/login/"
-            return render(request, "public/signup_done.html", {"gym": gym, "login_url": url}, status=201)
-    return render(request, "public/signup.html", {"form": form}, status=400 if form.errors else 200)
+            return render(
+                request,
+                "public/signup_done.html",
+                {"new_gym_name": gym.name, "login_url": url, "owner_email": form.cleaned_data["owner_email"]},
+                status=201,
+            )
+    form.describe_errors()
+    return render(
+        request,
+        "public/signup.html",
+        {"form": form, "platform_domain": settings.PLATFORM_DOMAIN},
+        status=400 if form.errors else 200,
+    )

@@ -44,7 +44,7 @@ def test_wrong_password_and_non_member_get_the_same_answer(api_for, gym_a, gym_b
     outsider = session_login(client, gym_b.people["member"].email, PASSWORD)
     assert wrong.status_code == outsider.status_code == 400
     assert wrong.json()["error"]["fields"] == outsider.json()["error"]["fields"]
-    assert wrong.json()["error"]["fields"] == {"non_field_errors": ["Invalid email or password."]}
+    assert wrong.json()["error"]["fields"] == {"non_field_errors": ["Incorrect email or password."]}
 
 
 def test_session_of_one_gym_means_nothing_on_another(api_for, gym_a, gym_b):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -45,7 +46,9 @@ def test_unknown_hosts_are_cached_as_missing_and_forgotten_when_added(world):
     from apps.organizations.services import domain_add
 
     domain_add(gym=Gym.objects.get(pk=world.a.id), domain=host)
-    assert organizations.route_for_host(host=host).id == world.a.id
+    route = organizations.route_for_host(host=host)
+    assert route is not None
+    assert route.id == world.a.id
     drop_cached([host])
 
 
@@ -99,13 +102,15 @@ def test_readyz_reports_an_unreachable_broker(gym_a):
     from celery import current_app
 
     original = current_app.conf.broker_url
-    current_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    current_app.pool.force_close_all()
+    conf: Any = current_app.conf
+    pool: Any = current_app.pool
+    conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    pool.force_close_all()
     try:
         ready = Client(HTTP_HOST=gym_a.host).get("/readyz")
     finally:
-        current_app.conf.broker_url = original
-        current_app.pool.force_close_all()
+        conf.broker_url = original
+        pool.force_close_all()
     assert ready.status_code == 503
     assert ready.json()["checks"]["broker"]["status"] == "error"
     assert ready.json()["checks"]["postgres"] == {"status": "ok"}

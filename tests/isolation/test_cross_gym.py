@@ -61,7 +61,7 @@ def b_only_ids(world) -> dict[str, str]:
 def call(client: APIClient, method: str, path: str, ids: dict[str, str]) -> Any:
     url = path.replace("{id}", ids[path]) if "{id}" in path else path
     body = BODIES.get((method, path))
-    data = None if body is None else json.dumps(body)
+    data = "" if body is None else json.dumps(body)
     return client.generic(method, url, data=data, content_type="application/json")
 
 

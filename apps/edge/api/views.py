@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.api.serializers import StrictSerializer
+from apps.edge.views import SIGN_IN_ERROR
 from apps.organizations.facade import api as organizations
 
 
@@ -43,7 +44,7 @@ class SessionView(APIView):
             or route.is_public
             or organizations.active_membership(gym_id=route.id, user_id=user.pk) is None
         ):
-            raise ValidationError({"non_field_errors": ["Invalid email or password."]})
+            raise ValidationError({"non_field_errors": [SIGN_IN_ERROR]})
         login(request._request, user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from apps.organizations import routing, selectors
-from apps.organizations.facade.contracts import GymRoute, MembershipInfo, MembershipStatus, Role
+from apps.organizations.facade.contracts import (
+    GymMemberInfo,
+    GymRoute,
+    MembershipInfo,
+    MembershipStatus,
+    Role,
+)
 from apps.organizations.models import Membership
 
 
@@ -41,3 +47,24 @@ def active_membership(*, gym_id: int, user_id: UUID) -> MembershipInfo | None:
 def memberships_of_user(*, user_id: UUID) -> list[MembershipInfo]:
     """Every membership the person holds, in every gym, whatever its status."""
     return [_info(m) for m in selectors.memberships_of_user(user_id=user_id)]
+
+
+_ROLE_ORDER = {role: rank for rank, role in enumerate(Role)}
+
+
+def members_of_gym(*, gym_id: int) -> list[GymMemberInfo]:
+    """Everyone active or suspended in this gym (removed people excluded), owners first, then
+    by role and name, in one query. Only for the gym's owners and admins to see."""
+    rows = [
+        GymMemberInfo(
+            membership_id=m.id,
+            user_id=m.user_id,
+            email=m.user.email,
+            full_name=m.user.full_name,
+            role=Role(m.role),
+            status=MembershipStatus(m.status),
+            joined_at=m.joined_at,
+        )
+        for m in selectors.memberships_of_gym(gym_id=gym_id).exclude(status=MembershipStatus.REMOVED.value)
+    ]
+    return sorted(rows, key=lambda r: (_ROLE_ORDER[r.role], (r.full_name or r.email).lower()))

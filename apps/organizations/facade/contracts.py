@@ -76,3 +76,16 @@ class MembershipInfo:
     @property
     def is_active(self) -> bool:
         return self.status is MembershipStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class GymMemberInfo:
+    """One row of a gym's roster: who, in which role, in which state. No health data."""
+
+    membership_id: UUID
+    user_id: UUID
+    email: str
+    full_name: str
+    role: Role
+    status: MembershipStatus
+    joined_at: datetime
