@@ -16,7 +16,7 @@ from django.http import HttpRequest
 def origin_allowed_for_gym(sender: Any, request: HttpRequest, **kwargs: Any) -> bool:
     route = getattr(request, "tenant", None)
     origin = request.headers.get("Origin", "")
-    if route is None or route.is_public or not origin:
+    if route is None or route.is_public or not origin or not request.path.startswith("/api/"):
         return False
     return origin.rstrip("/") in route.cors_allowed_origins
 

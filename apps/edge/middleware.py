@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import set_urlconf
 
 from apps.common.context import gym_var, request_id_var
@@ -67,9 +67,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # Swagger UI and Redoc need inline bootstrapping; they get their own relaxed policy.
-        if not request.path.startswith(("/api/docs/", "/api/redoc/")):
-            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        # Swagger UI and Redoc bootstrap with inline scripts and run workers from blobs.
+        docs = request.path.startswith(("/api/docs/", "/api/redoc/"))
+        policy = settings.CONTENT_SECURITY_POLICY_API_DOCS if docs else settings.CONTENT_SECURITY_POLICY
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 
@@ -87,6 +88,10 @@ class GymRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         connection = tenant_connection()
         connection.set_schema_to_public()
+        if request.path == "/healthz":
+            # Liveness must not depend on Redis or the database: no route lookup.
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
+            return self.get_response(request)
         host = request.get_host().split(":")[0].lower()
         route = organizations.route_for_host(host=host)
         if route is None or route.status not in (GymStatus.ACTIVE, GymStatus.PLATFORM):
@@ -124,5 +129,5 @@ class MembershipMiddleware:
                 return not_found_response(request)
             request.membership = membership  # type: ignore[attr-defined]
         elif not request.path.startswith(_OPEN_PREFIXES):
-            return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+            return redirect_to_login(request.path)
         return self.get_response(request)

@@ -106,12 +106,6 @@ _SECTIONS = {
 }
 
 
-def _gym_url(request: HttpRequest, subdomain: str) -> str:
-    port = request.get_port()
-    suffix = f":{port}" if port not in ("80", "443") else ""
-    return f"{request.scheme}://{subdomain}.{settings.PLATFORM_DOMAIN}{suffix}/"
-
-
 @never_cache
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in member's home in this gym; what it shows depends on their role. Owners and
@@ -122,7 +116,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # MembershipMiddleware lets only active members of this gym get here.
         raise Http404
     other_gyms = [
-        {"name": m.gym_name, "role": m.role, "url": _gym_url(request, m.gym_subdomain)}
+        {
+            "name": m.gym_name,
+            "role": m.role,
+            "url": organizations.gym_url(request=request, subdomain=m.gym_subdomain),
+        }
         for m in organizations.memberships_of_user(user_id=membership.user_id)
         if m.is_active and m.gym_id != membership.gym_id and m.gym_subdomain
     ]

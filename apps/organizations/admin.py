@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django_tenants.admin import TenantAdminMixin
 
+from apps.common.admin import ReadOnlyAdmin
 from apps.organizations import routing
 from apps.organizations.models import Domain, Gym, Membership
 
@@ -34,10 +35,21 @@ class GymAdmin(TenantAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
         routing.forget_gym(obj.pk)
 
+    def delete_model(self, request: HttpRequest, obj: Gym) -> None:
+        hosts = list(Domain.objects.filter(tenant=obj).values_list("domain", flat=True))
+        super().delete_model(request, obj)
+        routing.forget_hosts(hosts)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for gym in queryset:  # one by one, so each schema is dropped and each route forgotten
+            self.delete_model(request, gym)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(ReadOnlyAdmin):
+    """Read-only: role and status changes go through the members API, which enforces the
+    rules (only owners grant owner, a gym keeps an owner) and records security events."""
+
     list_display = ["user", "gym", "role", "status", "joined_at"]
     list_filter = ["role", "status"]
     search_fields = ["user__email", "gym__name", "gym__subdomain"]
-    raw_id_fields = ["user", "gym"]

@@ -1,10 +1,11 @@
 """``migrate_schemas --executor=parallel [--parallel N]``: every gym schema migrated in its own
 ``manage.py`` process, N at a time, with a progress line per schema.
 
-django-tenants' ``subprocess`` executor runs in parallel but prints no progress, and its
-``multiprocessing`` executor forks a process that inherited open connections. This one reports
-``[done/total pct%] schema ok in 1.2s, eta 40s`` as each schema finishes, and stops starting
-new schemas at the first failure (printing that schema's output).
+django-tenants' ``subprocess`` executor runs in parallel but prints no progress; its
+``multiprocessing`` executor prints each schema's position in the queue, not how many are done,
+and interleaves the output of all workers. This one reports
+``[done/total pct%] schema ok in 1.2s, eta 40s`` as each schema finishes, keeps a failing
+schema's own output together, and stops starting new schemas at the first failure.
 """
 
 from __future__ import annotations

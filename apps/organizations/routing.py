@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
+from django.http import HttpRequest
 
 from apps.organizations.facade.contracts import GymRoute, GymStatus, Plan
 from apps.organizations.models import Domain, Gym
@@ -81,3 +82,10 @@ def forget_hosts(hosts: Iterable[str]) -> None:
 
 def forget_gym(gym_id: int) -> None:
     forget_hosts(Domain.objects.filter(tenant_id=gym_id).values_list("domain", flat=True))
+
+
+def gym_url(request: HttpRequest, subdomain: str, path: str = "/") -> str:
+    """The absolute URL of ``path`` on a gym's host, with the scheme and port of ``request``."""
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    return f"{request.scheme}://{subdomain}.{settings.PLATFORM_DOMAIN}{suffix}{path}"

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -156,9 +156,13 @@ def gym_sign_up(
     gym.subdomain = subdomain
     gym.status = GymStatus.ACTIVE.value
     gym.claimed_at = timezone.now()
-    gym.save(update_fields=["name", "subdomain", "status", "claimed_at"])
     host = gym_host(subdomain)
-    Domain.objects.create(domain=host, tenant=gym, is_primary=True)
+    try:
+        with transaction.atomic():  # a concurrent sign-up may take the name after the check
+            gym.save(update_fields=["name", "subdomain", "status", "claimed_at"])
+            Domain.objects.create(domain=host, tenant=gym, is_primary=True)
+    except IntegrityError as exc:
+        raise ValidationError({"subdomain": f"'{subdomain}' is already taken."}) from exc
     routing.forget_hosts([host])
     membership_add(gym=gym, user_id=owner.id, role=Role.OWNER, actor_id=owner.id, meta=meta)
     users.security_event_record(

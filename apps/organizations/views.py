@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from apps.organizations.forms import SignUpForm
+from apps.organizations.routing import gym_url
 from apps.organizations.services import gym_sign_up
 from apps.users.facade.api import request_meta
 
@@ -24,9 +25,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc.message_dict)
         else:
-            port = request.get_port()
-            suffix = f":{port}" if port not in ("80", "443") else ""
-            url = f"{request.scheme}://{gym.subdomain}.{settings.PLATFORM_DOMAIN}{suffix}/login/"
+            url = gym_url(request, gym.subdomain or "", "/login/")
             return render(
                 request,
                 "public/signup_done.html",

@@ -267,6 +267,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.common.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Client IPs come from REMOTE_ADDR; X-Forwarded-For is trusted only behind as many proxies as
+    # this says (set it, and uvicorn's --forwarded-allow-ips, when deploying behind one).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 # Requests per minute by the gym's plan, per gym and per user.
 API_RATE_LIMITS = {
@@ -274,7 +277,7 @@ API_RATE_LIMITS = {
     "pro": {"gym": 3000, "user": 600},
     "enterprise": {"gym": 15000, "user": 3000},
 }
-API_ANON_RATE = "30/min"
+API_ANON_RATE_PER_MINUTE = 30  # public host (sign-up), per IP
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MiB bodies; larger ones get 400
 
 SPECTACULAR_SETTINGS = {
@@ -366,6 +369,11 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'"
+)
+CONTENT_SECURITY_POLICY_API_DOCS = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'"
 )
 
 # --- Logging: JSON lines carrying the request id and gym

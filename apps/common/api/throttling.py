@@ -1,7 +1,14 @@
-"""Rate limits per gym and per user, set by the gym's plan and counted in Redis."""
+"""Rate limits per gym and per user, set by the gym's plan and counted in Redis.
+
+Fixed one-minute windows: one atomic ``INCR`` per request and key (plus an ``ADD`` that creates
+the window's counter), so concurrent requests never undercount and the cost does not grow with
+the limit (DRF's ``SimpleRateThrottle`` rewrites a list of every request's timestamp). A client
+may burst up to twice its limit across a window boundary; that is the price of O(1) counting.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -9,32 +16,56 @@ from django.core.cache import caches
 from rest_framework import throttling
 from rest_framework.request import Request
 
+WINDOW_SECONDS = 60
 
-class _PlanRateThrottle(throttling.SimpleRateThrottle):
+
+def now() -> float:
+    """The clock the throttles read (tests pin it)."""
+    return time.time()
+
+
+def _route(request: Request) -> Any:
+    return getattr(request._request, "tenant", None)
+
+
+class _PlanRateThrottle(throttling.BaseThrottle):
     scope_kind = ""
-    cache = caches["platform"]
 
-    def __init__(self) -> None:  # rate is resolved per request from the gym's plan
-        pass
+    def __init__(self) -> None:
+        self._wait: float | None = None
+
+    def limit(self, request: Request) -> int:
+        route = _route(request)
+        if route is None or route.is_public:
+            return int(settings.API_ANON_RATE_PER_MINUTE)
+        return int(settings.API_RATE_LIMITS[route.plan.value][self.scope_kind])
+
+    def key(self, request: Request) -> str:
+        raise NotImplementedError  # pragma: no cover - every subclass defines its key
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        route = getattr(request._request, "tenant", None)
-        if route is None or route.is_public:
-            self.rate = settings.API_ANON_RATE
-        else:
-            per_minute = settings.API_RATE_LIMITS[route.plan.value][self.scope_kind]
-            self.rate = f"{per_minute}/min"
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        moment = now()
+        window = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
+        key = f"{self.key(request)}:{window}"
+        cache = caches["platform"]
+        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+        count = cache.incr(key)
+        if count <= self.limit(request):
+            return True
+        self._wait = window + WINDOW_SECONDS - moment
+        return False
+
+    def wait(self) -> float | None:
+        return self._wait
 
 
 class GymRateThrottle(_PlanRateThrottle):
-    """All requests to one gym's API, whoever makes them."""
+    """All requests to one gym's API, whoever makes them (anonymous callers: per IP)."""
 
     scope_kind = "gym"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        route = getattr(request._request, "tenant", None)
+    def key(self, request: Request) -> str:
+        route = _route(request)
         if route is None or route.is_public:
             return f"throttle:anon:{self.get_ident(request)}"
         return f"throttle:gym:{route.id}"
@@ -45,8 +76,9 @@ class UserRateThrottle(_PlanRateThrottle):
 
     scope_kind = "user"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        route = getattr(request._request, "tenant", None)
+    def key(self, request: Request) -> str:
+        route = _route(request)
         gym = "public" if route is None or route.is_public else route.id
-        who = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        user = request.user
+        who = user.pk if user and user.is_authenticated else self.get_ident(request)
         return f"throttle:user:{gym}:{who}"

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from rest_framework import serializers
 
 from apps.common.api.serializers import StrictSerializer
 from apps.organizations.facade.contracts import MembershipStatus, Role
 from apps.organizations.models import HEX_COLOUR, Gym, Membership
+from apps.organizations.routing import gym_url
 
 WRITABLE_ROLES = [r.value for r in Role]
 
@@ -23,7 +23,7 @@ class GymProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         read_only_fields = fields
 
     def get_url(self, gym: Gym) -> str:
-        return f"http://{gym.subdomain}.{settings.PLATFORM_DOMAIN}/"
+        return gym_url(self.context["request"], gym.subdomain or "")
 
 
 class GymManagerProfileSerializer(GymProfileSerializer):
@@ -90,7 +90,7 @@ class MyMembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-
         read_only_fields = fields
 
     def get_gym_url(self, m: Membership) -> str:
-        return f"http://{m.gym.subdomain}.{settings.PLATFORM_DOMAIN}/"
+        return gym_url(self.context["request"], m.gym.subdomain or "")
 
 
 class SignUpSerializer(StrictSerializer):

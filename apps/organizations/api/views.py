@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -17,6 +16,7 @@ from apps.organizations import selectors, services
 from apps.organizations.api import serializers as s
 from apps.organizations.facade.contracts import MembershipStatus, Role
 from apps.organizations.models import Gym, Membership
+from apps.organizations.routing import gym_url
 from apps.users.facade import api as users
 
 
@@ -32,7 +32,7 @@ class GymProfileView(generics.GenericAPIView):  # type: ignore[type-arg]
 
     def _out(self, request: Request, gym: Gym) -> dict[str, Any]:
         cls = s.GymManagerProfileSerializer if current_role(request) in MANAGERS else s.GymProfileSerializer
-        return cls(gym).data  # type: ignore[return-value]
+        return cls(gym, context={"request": request}).data  # type: ignore[return-value]
 
     @extend_schema(responses=s.GymManagerProfileSerializer)
     def get(self, request: Request) -> Response:
@@ -165,12 +165,12 @@ class SignUpView(generics.GenericAPIView):  # type: ignore[type-arg]
         data = s.SignUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         gym = services.gym_sign_up(**data.validated_data, meta=users.request_meta(request._request))
-        url = f"http://{gym.subdomain}.{settings.PLATFORM_DOMAIN}/"
+        subdomain = gym.subdomain or ""
         result = {
             "id": gym.pk,
             "name": gym.name,
-            "subdomain": gym.subdomain,
-            "url": url,
-            "login_url": f"{url}login/",
+            "subdomain": subdomain,
+            "url": gym_url(request._request, subdomain),
+            "login_url": gym_url(request._request, subdomain, "/login/"),
         }
         return Response(result, status=status.HTTP_201_CREATED)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.http import HttpRequest
+
 from apps.organizations import routing, selectors
 from apps.organizations.facade.contracts import (
     GymMemberInfo,
@@ -13,6 +15,11 @@ from apps.organizations.facade.contracts import (
     Role,
 )
 from apps.organizations.models import Membership
+
+
+def gym_url(*, request: HttpRequest, subdomain: str, path: str = "/") -> str:
+    """The absolute URL of ``path`` on a gym's host, in the scheme and port of ``request``."""
+    return routing.gym_url(request, subdomain, path)
 
 
 def route_for_host(*, host: str) -> GymRoute | None:
