@@ -83,6 +83,10 @@ _world: World | None = None
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     global _world
+    from django.db import connection
+
+    # Never build the fixture gyms in a real database (only in pytest-django's test_ one).
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         _world = _make_world()
 

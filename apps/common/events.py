@@ -123,10 +123,15 @@ def _from_json(tp: Any, value: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(tp) if a is not type(None)]
         return _from_json(members[0], value) if len(members) == 1 else value
-    if origin is tuple:
+    if origin is tuple or tp is tuple:
         args = typing.get_args(tp)
-        inner = args[0] if args else Any
-        return tuple(_from_json(inner, v) for v in value)
+        if not args:
+            return tuple(value)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_json(args[0], v) for v in value)
+        if len(args) != len(value):
+            raise ValueError(f"expected {len(args)} items for {tp}, got {len(value)}")
+        return tuple(_from_json(inner, v) for inner, v in zip(args, value, strict=True))
     if origin is dict or tp is Any:
         return value
     if isinstance(tp, type):
@@ -197,6 +202,11 @@ def nudge_relay() -> None:
     from celery import current_app
 
     try:
-        current_app.send_task("common.relay_outbox", retry=False, ignore_result=True)
+        # One connection attempt. ``retry=False`` is slower, not faster: kombu then reconnects
+        # until ``broker_connection_timeout``, stalling every committing request for seconds
+        # while the broker is down.
+        current_app.send_task(
+            "common.relay_outbox", retry=True, retry_policy={"max_retries": 0}, ignore_result=True
+        )
     except Exception:  # broker unreachable: the periodic relay picks the row up later
         logger.warning("outbox relay nudge failed; the periodic relay will deliver the event")

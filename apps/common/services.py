@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -31,10 +30,17 @@ class DeliveryOutcome(StrEnum):
     DEAD = "dead"
 
 
-@dataclass(frozen=True)
 class RetryLater(Exception):  # noqa: N818 - a control-flow signal, not an error
-    countdown: float
-    error: str
+    # Not a frozen dataclass: a ``@contextmanager`` around the call assigns ``__traceback__``
+    # to the exception passing through it, which a frozen dataclass refuses.
+    def __init__(self, *, countdown: float, error: str) -> None:
+        super().__init__(f"retry in {countdown}s: {error}")
+        self.countdown = countdown
+        self.error = error
+
+
+class WrongSchemaError(RuntimeError):
+    """A delivery reached the worker in a schema other than its envelope's."""
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -120,11 +126,16 @@ def event_deliver(*, envelope: dict[str, Any], handler: str, attempt: int) -> De
     The idempotency claim and the handler's writes share one transaction: a handler that fails
     leaves no claim, so the retry runs it again; a duplicate delivery finds the claim and does
     nothing. Raises ``RetryLater`` while attempts remain; dead-letters after the last one.
+    Raises ``WrongSchemaError`` (after dead-lettering) when the connection is not in the
+    envelope's schema.
     """
     event_id = uuid.UUID(envelope["event_id"])
     schema = envelope["schema_name"]
     if current_schema() != schema:
-        raise RuntimeError(f"Delivery for schema {schema!r} ran in {current_schema()!r}; refusing.")
+        # Never run a handler in another gym's schema; park the delivery rather than drop it.
+        error = f"refused: delivery for schema {schema!r} ran in {current_schema()!r}"
+        _dead_letter(envelope, handler, attempt, error)
+        raise WrongSchemaError(error)
     token = request_id_var.set(envelope.get("request_id") or f"event-{event_id}")
     try:
         event = event_from_payload(envelope["event_type"], envelope["payload"])
@@ -168,12 +179,21 @@ def _dead_letter(envelope: dict[str, Any], handler: str, attempts: int, error: s
 
 
 def dead_letter_replay(*, dead_letter_id: int) -> DeadLetter:
-    """Send a dead-lettered delivery again (after a fix) and mark the letter replayed."""
-    with schema_context("public"), transaction.atomic():
-        letter = DeadLetter.objects.select_for_update().get(pk=dead_letter_id)
-        if letter.replayed_at is not None:
-            raise ValueError("This dead letter was already replayed.")
-        _send(envelope_for(letter, event_id=letter.event_id), letter.handler)
-        letter.replayed_at = timezone.now()
-        letter.save(update_fields=["replayed_at"])
+    """Send a dead-lettered delivery again (after a fix) and mark the letter replayed.
+
+    The letter is closed before the delivery is sent, so if the replay fails again its new
+    dead letter is not swallowed by this one still being open. A send that fails reopens it.
+    """
+    with schema_context("public"):
+        with transaction.atomic():
+            letter = DeadLetter.objects.select_for_update().get(pk=dead_letter_id)
+            if letter.replayed_at is not None:
+                raise ValueError("This dead letter was already replayed.")
+            letter.replayed_at = timezone.now()
+            letter.save(update_fields=["replayed_at"])
+        try:
+            _send(envelope_for(letter, event_id=letter.event_id), letter.handler)
+        except Exception:
+            DeadLetter.objects.filter(pk=letter.pk).update(replayed_at=None)
+            raise
     return letter

@@ -17,6 +17,8 @@ for _alias in CACHES.values():
     _alias["KEY_PREFIX"] = f"test-{_run}-{_alias['KEY_PREFIX']}"
 # Tests that need a real broker start their own Redis (tests/conftest.py); the rest run eagerly.
 CELERY_TASK_ALWAYS_EAGER = False
+# After-commit relay nudges go nowhere unless a test brings its own broker (tests/events).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
 EVENTS_RETRY_BASE_SECONDS = 0.05
 EVENTS_MAX_ATTEMPTS = 3
 STORAGES = {
