@@ -13,6 +13,8 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from apps.organizations.facade.contracts import GymStatus, MembershipStatus, Plan, Role
 
+ROLE_CHOICES = [(r.value, r.name.title()) for r in Role]
+MEMBERSHIP_STATUS_CHOICES = [(s.value, s.name.title()) for s in MembershipStatus]
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f6feb.")
 
 
@@ -62,10 +64,10 @@ class Membership(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     gym = models.ForeignKey(Gym, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey("users.User", on_delete=models.CASCADE, related_name="+")
-    role = models.CharField(max_length=16, choices=[(r.value, r.name.title()) for r in Role])
+    role = models.CharField(max_length=16, choices=ROLE_CHOICES)
     status = models.CharField(
         max_length=16,
-        choices=[(s.value, s.name.title()) for s in MembershipStatus],
+        choices=MEMBERSHIP_STATUS_CHOICES,
         default=MembershipStatus.ACTIVE.value,
     )
     joined_at = models.DateTimeField(default=timezone.now)

@@ -294,9 +294,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.common.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "apps.organizations.facade.contracts.Role",
-        "MembershipStatusEnum": "apps.organizations.facade.contracts.MembershipStatus",
+        "RoleEnum": "apps.organizations.models.ROLE_CHOICES",
+        "MembershipStatusEnum": "apps.organizations.models.MEMBERSHIP_STATUS_CHOICES",
     },
 }
 

@@ -27,3 +27,5 @@ STORAGES = {
 }
 # Throttling is exercised by its own tests with small limits; everywhere else it stays out of the way.
 API_RATE_LIMITS = {plan: {"gym": 1_000_000, "user": 1_000_000} for plan in ("free", "pro", "enterprise")}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -120,3 +120,15 @@ def test_serializers_name_their_fields():
                 assert cls.Meta.fields != "__all__", cls.__name__
                 assert not getattr(cls.Meta, "exclude", None), cls.__name__
     assert found >= 4
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    """Every model change has its migration (a forgotten one would break fresh gym schemas)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 
 class StrictFieldsMixin:
-    """Refuse writes that carry fields the serializer does not accept (400 naming them),
-    so a typo or a mass-assignment attempt is never silently ignored."""
+    # Refuses writes that carry fields the serializer does not accept (400 naming them), so a
+    # typo or a mass-assignment attempt is never silently ignored. (A comment, not a docstring:
+    # drf-spectacular would copy a docstring into every request schema that inherits it.)
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):

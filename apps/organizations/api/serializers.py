@@ -6,10 +6,10 @@ from rest_framework import serializers
 
 from apps.common.api.serializers import StrictSerializer
 from apps.organizations.facade.contracts import MembershipStatus, Role
-from apps.organizations.models import HEX_COLOUR, Gym, Membership
+from apps.organizations.models import HEX_COLOUR, ROLE_CHOICES, Gym, Membership
 from apps.organizations.routing import gym_url
 
-WRITABLE_ROLES = [r.value for r in Role]
+WRITABLE_ROLES = ROLE_CHOICES
 
 
 class GymProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -70,7 +70,8 @@ class MembershipCreateSerializer(StrictSerializer):
 class MembershipUpdateSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=WRITABLE_ROLES, required=False)
     status = serializers.ChoiceField(
-        choices=[MembershipStatus.ACTIVE.value, MembershipStatus.SUSPENDED.value], required=False
+        choices=[(s.value, s.name.title()) for s in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)],
+        required=False,
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
