@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 
 from apps.common.context import request_id_var
 from apps.common.events import event_from_payload, handler_by_name, subscribers_for
-from apps.common.models import DeadLetter, OutboxEvent
+from apps.common.models import DeadLetter, OutboxEvent, ProcessedEvent
 from apps.common.tenancy import current_schema
 
 logger = logging.getLogger(__name__)
@@ -197,3 +197,17 @@ def dead_letter_replay(*, dead_letter_id: int) -> DeadLetter:
             DeadLetter.objects.filter(pk=letter.pk).update(replayed_at=None)
             raise
     return letter
+
+
+def outbox_purge(*, older_than: timedelta | None = None) -> tuple[int, int]:
+    """Delete dispatched outbox rows and idempotency claims older than ``older_than`` (default
+    ``EVENTS_RETENTION_DAYS``). Pending rows and dead letters are never purged. A redelivery
+    older than the retention (beyond any retry or visibility timeout) would run its handler
+    again, so the retention must stay far above ``CELERY_VISIBILITY_TIMEOUT``."""
+    cutoff = timezone.now() - (older_than or timedelta(days=settings.EVENTS_RETENTION_DAYS))
+    with schema_context("public"):
+        outbox, _ = OutboxEvent.objects.filter(
+            status=OutboxEvent.Status.DISPATCHED, dispatched_at__lt=cutoff
+        ).delete()
+        claims, _ = ProcessedEvent.objects.filter(processed_at__lt=cutoff).delete()
+    return outbox, claims

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from apps.common.services import DeliveryOutcome, RetryLater, event_deliver, outbox_relay
+from apps.common.services import DeliveryOutcome, RetryLater, event_deliver, outbox_purge, outbox_relay
 
 
 @shared_task(name="common.relay_outbox", ignore_result=True)
@@ -23,3 +23,8 @@ def deliver_event(self: Task[Any, Any], envelope: dict[str, Any], handler: str) 
     except RetryLater as later:
         raise self.retry(countdown=later.countdown, exc=RuntimeError(later.error)) from None
     return outcome.value
+
+
+@shared_task(name="common.purge_outbox", ignore_result=True)
+def purge_outbox() -> tuple[int, int]:
+    return outbox_purge()

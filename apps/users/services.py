@@ -132,13 +132,3 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
-
-
-@transaction.atomic
-def tokens_revoke_all(*, user_id: UUID, actor_id: UUID, meta: RequestMeta | None = None) -> int:
-    """End every live token of a person (password change, deactivation)."""
-    count = 0
-    for token in ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True):
-        token_revoke(token=token, actor_id=actor_id, meta=meta)
-        count += 1
-    return count

@@ -338,12 +338,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "common.relay_outbox", "schedule": 2.0},
     "top-up-spare-gyms": {"task": "organizations.top_up_spare_gyms", "schedule": 60.0},
+    "purge-outbox": {"task": "common.purge_outbox", "schedule": 6 * 3600.0},
 }
 # Integration events: delivery retries back off exponentially, then dead-letter.
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=6)
 EVENTS_RETRY_BASE_SECONDS = env.float("EVENTS_RETRY_BASE_SECONDS", default=2.0)
 EVENTS_RETRY_MAX_SECONDS = 600.0
 EVENTS_RELAY_BATCH = 200
+# Dispatched outbox rows and idempotency claims are kept this long, then purged.
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=14)
 
 CHANNEL_LAYERS = {
     "default": {
