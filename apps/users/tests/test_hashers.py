@@ -6,10 +6,11 @@ from apps.users.hashers import OwaspArgon2PasswordHasher
 
 
 def test_owasp_parameters_are_encoded_in_the_hash():
-    encoded = OwaspArgon2PasswordHasher().encode("a-long-unusual-passphrase", OwaspArgon2PasswordHasher().salt())
+    hasher = OwaspArgon2PasswordHasher()
+    encoded = hasher.encode("a-long-unusual-passphrase", hasher.salt())
     assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
-    assert OwaspArgon2PasswordHasher().verify("a-long-unusual-passphrase", encoded)
-    assert not OwaspArgon2PasswordHasher().verify("another-passphrase", encoded)
+    assert hasher.verify("a-long-unusual-passphrase", encoded)
+    assert not hasher.verify("another-passphrase", encoded)
 
 
 def test_production_hashers_put_argon2_first():
