@@ -18,7 +18,7 @@ from apps.common.context import gym_var, request_id_var
 from apps.common.tenancy import tenant_connection
 from apps.edge.errors import not_found_response
 from apps.organizations.facade import api as organizations
-from apps.organizations.facade.contracts import GymStatus
+from apps.organizations.facade.contracts import GymRoute, GymStatus
 
 access_log = logging.getLogger("gymstack.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -92,8 +92,7 @@ class GymRoutingMiddleware:
             # Liveness must not depend on Redis or the database: no route lookup.
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
             return self.get_response(request)
-        host = request.get_host().split(":")[0].lower()
-        route = organizations.route_for_host(host=host)
+        route = self.resolve(request.get_host().split(":")[0].lower())
         if route is None or route.status not in (GymStatus.ACTIVE, GymStatus.PLATFORM):
             return not_found_response(request)
         request.tenant = route  # type: ignore[attr-defined]
@@ -104,6 +103,9 @@ class GymRoutingMiddleware:
         else:
             gym_var.set(route.schema_name)
         return self.get_response(request)
+
+    def resolve(self, host: str) -> GymRoute | None:
+        return organizations.route_for_host(host=host)
 
 
 _OPEN_PREFIXES = ("/login/", "/static/", "/healthz", "/readyz", "/api/", "/favicon.ico")

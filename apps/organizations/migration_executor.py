@@ -16,26 +16,13 @@ import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connections
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
 from django_tenants.migration_executors.subproc import _manage_py, _options_to_argv
 
-
-def _database_url(alias: str) -> str:
-    """The URL of the database this process is migrating (so children use the same one)."""
-    s = connections[alias].settings_dict
-    params = {
-        "dbname": s["NAME"],
-        "user": s.get("USER") or None,
-        "password": s.get("PASSWORD") or None,
-        "host": s.get("HOST") or None,
-        "port": s.get("PORT") or None,
-        **(s.get("OPTIONS") or {}),
-    }
-    return "postgresql:///?" + urlencode({k: v for k, v in params.items() if v is not None})
+from apps.common.db import database_url
 
 
 class ParallelProgressExecutor(MigrationExecutor):  # type: ignore[misc]
@@ -49,7 +36,7 @@ class ParallelProgressExecutor(MigrationExecutor):  # type: ignore[misc]
         if not pending:
             return
         alias = self.options.get("database") or self.TENANT_DB_ALIAS
-        env = {**os.environ, "DATABASE_URL": _database_url(alias)}
+        env = {**os.environ, "DATABASE_URL": database_url(alias)}
         connections[alias].close()
         parallel = max(1, int(self.options.get("parallel") or settings.TENANT_SUBPROCESS_PARALLEL))
         argv = [sys.executable, _manage_py(), "migrate_schemas", "--executor=standard"]

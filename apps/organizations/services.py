@@ -77,25 +77,22 @@ def gym_spare_provision() -> Gym:
 def gym_pool_top_up(*, target: int | None = None) -> int:
     """Provision spares until ``target`` (default ``GYM_SPARE_POOL_SIZE``) wait unclaimed.
 
-    Serialised with an advisory lock so concurrent top-ups do not overshoot. Returns how many
-    spares were created.
+    One spare per transaction, each under a transaction-scoped advisory lock: concurrent
+    top-ups never overshoot (the count is read under the lock, after the previous spare was
+    committed), and a lock can never outlive its transaction, even on a pooled connection that
+    schema creation closed and returned midway. Returns how many spares were created.
     """
     target = settings.GYM_SPARE_POOL_SIZE if target is None else target
-    with schema_context("public"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [POOL_LOCK_KEY])
-            (locked,) = cursor.fetchone() or (False,)
-        if not locked:
-            return 0
-        try:
-            created = 0
-            while Gym.objects.filter(status=GymStatus.SPARE.value).count() < target:
-                gym_spare_provision()
-                created += 1
-            return created
-        finally:
+    created = 0
+    while True:
+        with schema_context("public"), transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [POOL_LOCK_KEY])
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [POOL_LOCK_KEY])
+                (locked,) = cursor.fetchone() or (False,)
+            if not locked or Gym.objects.filter(status=GymStatus.SPARE.value).count() >= target:
+                return created
+            gym_spare_provision()
+        created += 1
 
 
 def _claim_spare() -> Gym:

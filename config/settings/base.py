@@ -39,9 +39,18 @@ def database_from_url(url: str) -> dict[str, Any]:
         "PASSWORD": params.pop("password", ""),
         "HOST": params.pop("host", ""),
         "PORT": str(params.pop("port", "")),
-        "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": params,
+        # psycopg's pool keeps connections open across requests (ASGI included) without leaking
+        # them; django-tenants sets search_path on every cursor, so pooled connections are safe
+        # (ARCHITECTURE.md section 3: never PgBouncer in transaction mode).
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            **params,
+            "pool": {
+                "min_size": env.int("DB_POOL_MIN", default=2),
+                "max_size": env.int("DB_POOL_MAX", default=10),
+                "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            },
+        },
     }
 
 
@@ -311,7 +320,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # --- Redis: cache (tenant-scoped keys), broker, channel layer
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "apps.common.cache.SharedClientRedisCache",
         "LOCATION": redis_url(0),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
@@ -319,7 +328,7 @@ CACHES = {
     },
     # Platform-wide keys (host routing, throttles of the public host); never tenant-prefixed.
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "apps.common.cache.SharedClientRedisCache",
         "LOCATION": redis_url(0),
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gym") + ":platform",
     },

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 import redis
 from celery import Celery
 from django.conf import settings
-from django.db import connection
 from kombu import pools
-from psycopg.conninfo import make_conninfo
+
+from apps.common.db import database_url
 
 T = TypeVar("T")
 
@@ -37,20 +37,6 @@ def wait_for(probe: Callable[[], T | None], *, what: str, timeout: float = DEADL
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
-
-
-def database_conninfo() -> str:
-    """libpq conninfo of the database this test process uses (pytest-django's ``test_<name>``)."""
-    params = connection.settings_dict
-    values = {
-        "dbname": params["NAME"],
-        "user": params["USER"],
-        "password": params["PASSWORD"],
-        "host": params["HOST"],
-        "port": params["PORT"],
-        **params.get("OPTIONS", {}),
-    }
-    return make_conninfo("", **{key: value for key, value in values.items() if value not in ("", None)})
 
 
 def _use_broker(app: Celery, url: str) -> None:
@@ -94,7 +80,7 @@ class CeleryWorker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_conninfo(),
+            "DATABASE_URL": database_url(),  # the test_ database of this process
             "REDIS_URL": self.broker_url.rsplit("/", 1)[0],
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_RESULT_BACKEND": self.result_url,

@@ -19,10 +19,11 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django_tenants.utils import schema_context
 
+from apps.common.db import database_url
 from apps.common.models import DeadLetter, OutboxEvent, ProcessedEvent
 from config.celery import app as celery_app
 from tests.events import fixtures_events  # noqa: F401 - registers the test-only events
-from tests.events.celery_worker import CeleryWorker, database_conninfo, producer_broker
+from tests.events.celery_worker import CeleryWorker, producer_broker
 from tests.events.redis_server import RedisServer
 
 
@@ -69,7 +70,7 @@ def committed_db() -> Iterator[EventRows]:
 def outbox_fenced(committed_db: EventRows) -> Iterator[frozenset[uuid.UUID]]:
     """Lock every outbox row already pending (the session's gyms published some), as a
     concurrent relay would, so relays during the test see only the test's own rows."""
-    with psycopg.connect(database_conninfo()) as other, other.transaction():
+    with psycopg.connect(database_url()) as other, other.transaction():
         locked = other.execute(
             "SELECT id FROM public.common_outboxevent WHERE status = 'pending' FOR UPDATE"
         ).fetchall()

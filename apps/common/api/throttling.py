@@ -1,9 +1,10 @@
 """Rate limits per gym and per user, set by the gym's plan and counted in Redis.
 
-Fixed one-minute windows: one atomic ``INCR`` per request and key (plus an ``ADD`` that creates
-the window's counter), so concurrent requests never undercount and the cost does not grow with
-the limit (DRF's ``SimpleRateThrottle`` rewrites a list of every request's timestamp). A client
-may burst up to twice its limit across a window boundary; that is the price of O(1) counting.
+Fixed one-minute windows: one round trip per request and key (``SET NX EX`` that creates the
+window's counter and an atomic ``INCR``, pipelined), so concurrent requests never undercount
+and the cost does not grow with the limit (DRF's ``SimpleRateThrottle`` rewrites a list of
+every request's timestamp). A client may burst up to twice its limit across a window boundary;
+that is the price of O(1) counting.
 """
 
 from __future__ import annotations
@@ -47,9 +48,7 @@ class _PlanRateThrottle(throttling.BaseThrottle):
         moment = now()
         window = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
         key = f"{self.key(request)}:{window}"
-        cache = caches["platform"]
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-        count = cache.incr(key)
+        count = caches["platform"].incr_window(key, timeout=WINDOW_SECONDS + 5)  # type: ignore[attr-defined]
         if count <= self.limit(request):
             return True
         self._wait = window + WINDOW_SECONDS - moment

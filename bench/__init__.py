@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `make bench` runs them all; results go to docs/performance.md."""
