@@ -14,8 +14,9 @@ def test_owasp_parameters_are_encoded_in_the_hash():
 
 
 def test_production_hashers_put_argon2_first():
-    from config.settings import base
+    import importlib
 
+    base = importlib.import_module("config.settings.base")  # settings, not a context import
     assert base.PASSWORD_HASHERS[0] == "apps.users.hashers.OwaspArgon2PasswordHasher"
 
 
