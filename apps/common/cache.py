@@ -31,13 +31,14 @@ class SharedClientRedisCache(RedisCache):
                 client = _clients[key] = self._class(servers, **options)  # type: ignore[attr-defined]
         return client
 
-    def incr_window(self, key: str, *, timeout: int) -> int:
-        """Create ``key`` at 0 with ``timeout`` if absent, add one, return the count: one round
-        trip (``SET NX EX`` and ``INCR`` in a pipeline)."""
-        full_key = self.make_and_validate_key(key)
-        client = self._cache.get_client(full_key, write=True)
-        pipe = client.pipeline()
-        pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key)
-        _, count = pipe.execute()
-        return int(count)
+
+def incr_window(cache: RedisCache, key: str, *, timeout: int) -> int:
+    """Create ``key`` at 0 with ``timeout`` if absent, add one, return the count: one round trip
+    (``SET NX EX`` and ``INCR`` in a pipeline) on any of Django's Redis caches."""
+    full_key = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline()
+    pipe.set(full_key, 0, ex=timeout, nx=True)
+    pipe.incr(full_key)
+    _, count = pipe.execute()
+    return int(count)

@@ -17,6 +17,8 @@ from django.core.cache import caches
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from apps.common.cache import incr_window
+
 WINDOW_SECONDS = 60
 
 
@@ -48,7 +50,8 @@ class _PlanRateThrottle(throttling.BaseThrottle):
         moment = now()
         window = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
         key = f"{self.key(request)}:{window}"
-        count = caches["platform"].incr_window(key, timeout=WINDOW_SECONDS + 5)  # type: ignore[attr-defined]
+        cache: Any = caches["platform"]
+        count = incr_window(cache, key, timeout=WINDOW_SECONDS + 5)
         if count <= self.limit(request):
             return True
         self._wait = window + WINDOW_SECONDS - moment
