@@ -2,10 +2,11 @@
 
 They split the per-request differences that the HTTP benchmarks show into their parts:
 
-* routing a host: the Redis-cached route through a new client (what every request pays under
-  ASGI today, because ``caches[...]`` is context-local and each request is a new context),
-  through one client per process, and the uncached database lookup over an open connection
-  and over a new one (what ``CONN_MAX_AGE = 0`` costs a request that has no other query);
+* routing a host: the Redis-cached route through one client per process (as configured) and
+  through a new Django ``RedisCache`` client (what every ASGI request paid before, because
+  ``caches[...]`` is context-local and each request is a new context); the uncached database
+  lookup over a pooled connection; and opening a new PostgreSQL connection (what each request
+  paid before the pool);
 * the API throttles' Redis bookkeeping for one request;
 * one members-list request through Django's test client (no server, no threads), with
   django-tenants sending ``SET search_path`` before every query and once per connection.
@@ -13,7 +14,6 @@ They split the per-request differences that the HTTP benchmarks show into their 
 
 from __future__ import annotations
 
-import contextvars
 import time
 import uuid
 from collections.abc import Callable
@@ -58,36 +58,39 @@ def _time(name: str, func: Callable[[], object], calls: int, warmup: int = 20) -
 
 
 def routing(host: str, calls: int) -> list[MicroResult]:
+    import psycopg
+    from django.conf import settings
+    from django.core.cache.backends.redis import RedisCache
     from django.db import connection
 
+    from apps.common.db import database_url
     from apps.organizations.facade import api as organizations
+    from apps.organizations.routing import _key
 
     assert organizations.route_for_host(host=host) is not None  # cached now
+    platform = settings.CACHES["platform"]
 
-    def cached_new_client() -> object:
-        # A fresh context holds no cache instance yet, exactly like a new ASGI request: Django
-        # builds a new RedisCache, whose first call opens a new connection to Redis.
-        return contextvars.Context().run(organizations.route_for_host, host=host)
-
-    def cached_same_client() -> object:
+    def cached_shared_client() -> object:
         return organizations.route_for_host(host=host)
 
-    def uncached_open_connection() -> object:
+    def cached_new_client() -> object:
+        # What every ASGI request paid with Django's RedisCache: a new client and connection.
+        cache = RedisCache(platform["LOCATION"], {"KEY_PREFIX": platform["KEY_PREFIX"]})
+        return cache.get(_key(host))
+
+    def uncached_pooled_connection() -> object:
         return organizations.route_for_host_uncached(host=host)
 
-    def uncached_new_connection() -> object:
-        connection.close()
-        return organizations.route_for_host_uncached(host=host)
+    def new_postgres_connection() -> object:
+        # What every request paid without the pool (CONN_MAX_AGE = 0, or leaked under ASGI).
+        with psycopg.connect(database_url()) as conn:
+            return conn.execute("SELECT 1").fetchone()
 
     results = [
-        _time("route from Redis, new client per call (as configured, under ASGI)", cached_new_client, calls),
-        _time("route from Redis, one client kept (BENCH_REDIS=shared)", cached_same_client, calls),
-        _time("route from the database, open connection", uncached_open_connection, calls),
-        _time(
-            "route from the database, new connection per call (CONN_MAX_AGE=0)",
-            uncached_new_connection,
-            calls,
-        ),
+        _time("route from Redis, one client per process (as configured)", cached_shared_client, calls),
+        _time("route from Redis, a new RedisCache client per call (before)", cached_new_client, calls),
+        _time("route from the database, pooled connection", uncached_pooled_connection, calls),
+        _time("open a new PostgreSQL connection and run SELECT 1 (before)", new_postgres_connection, calls),
     ]
     connection.close()
     return results
@@ -126,11 +129,6 @@ def api_requests(host: str, token: str, calls: int) -> list[MicroResult]:
 
     client = Client(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="application/json")
     results = []
-    # Keep one connection across the calls (this process runs with CONN_MAX_AGE = 0, which
-    # would reconnect on every request): the point is the statements, not the connecting.
-    max_age = connection.settings_dict["CONN_MAX_AGE"]
-    connection.close()
-    connection.settings_dict["CONN_MAX_AGE"] = 600
     for once in (False, True):
         with override_settings(TENANT_LIMIT_SET_CALLS=once):
             client.get("/api/v1/members/")  # the token's last-use stamp, if due, is written here
@@ -144,6 +142,5 @@ def api_requests(host: str, token: str, calls: int) -> list[MicroResult]:
             )
             results.append(_time(name, lambda: client.get("/api/v1/members/"), calls))
     connection.close()
-    connection.settings_dict["CONN_MAX_AGE"] = max_age
     connection.set_schema_to_public()  # the requests left the connection on the gym's schema
     return results

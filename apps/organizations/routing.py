@@ -8,15 +8,20 @@ forgotten when a domain is added.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from apps.organizations.facade.contracts import GymRoute, GymStatus, Plan
 from apps.organizations.models import Domain, Gym
+
+logger = logging.getLogger(__name__)
 
 _MISSING = "missing"
 _NEGATIVE_TTL = 60
@@ -52,18 +57,25 @@ def route_lookup_uncached(host: str) -> GymRoute | None:
 
 
 def route_for_host(host: str) -> GymRoute | None:
+    """The route of ``host`` from Redis, else from the database (and then cached). With Redis
+    unreachable every request falls back to the database: slower, never down."""
     cache = _cache()
     key = _key(host)
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except RedisError:
+        logger.warning("route cache unreachable; routing from the database")
+        return route_lookup_uncached(host)
     if isinstance(cached, GymRoute):
         return cached
     if cached == _MISSING:
         return None
     route = route_lookup_uncached(host)
-    if route is None:
-        cache.set(key, _MISSING, _NEGATIVE_TTL)
-    else:
-        cache.set(key, route, settings.GYM_ROUTE_CACHE_SECONDS)
+    with contextlib.suppress(RedisError):
+        if route is None:
+            cache.set(key, _MISSING, _NEGATIVE_TTL)
+        else:
+            cache.set(key, route, settings.GYM_ROUTE_CACHE_SECONDS)
     return route
 
 

@@ -256,3 +256,13 @@ def test_openapi_schema_and_offline_docs(gym_a):
     assert b"/static/drf_spectacular_sidecar/" in docs.content
     redoc = client.get("/api/redoc/")
     assert b"/static/drf_spectacular_sidecar/" in redoc.content
+
+
+def test_redis_down_degrades_to_the_database_not_to_errors(api_for, gym_a, settings):
+    dead = {**settings.CACHES["platform"], "LOCATION": "redis://127.0.0.1:1/0"}  # nothing listens
+    client = api_for(gym_a, "member")
+    settings.CACHES = {**settings.CACHES, "platform": dead}
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200  # routed from the database, throttles failed open
+    assert response.json()["email"] == gym_a.people["member"].email
+    assert client.get("/api/v1/nothing-here/").status_code == 404

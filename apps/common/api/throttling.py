@@ -9,16 +9,19 @@ that is the price of O(1) counting.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
 
 from apps.common.cache import incr_window
 
+logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 
 
@@ -51,7 +54,12 @@ class _PlanRateThrottle(throttling.BaseThrottle):
         window = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
         key = f"{self.key(request)}:{window}"
         cache: Any = caches["platform"]
-        count = incr_window(cache, key, timeout=WINDOW_SECONDS + 5)
+        try:
+            count = incr_window(cache, key, timeout=WINDOW_SECONDS + 5)
+        except RedisError:
+            # Fail open: an unreachable Redis must not take the API down with it.
+            logger.warning("throttle counters unreachable; request allowed uncounted")
+            return True
         if count <= self.limit(request):
             return True
         self._wait = window + WINDOW_SECONDS - moment
