@@ -20,6 +20,7 @@ from django.conf import settings
 from kombu import pools
 
 from apps.common.db import database_url
+from tests.events.processes import terminate
 
 T = TypeVar("T")
 
@@ -119,12 +120,7 @@ class CeleryWorker:
         if self.process is None:
             return
         process, self.process = self.process, None
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        terminate(process, grace=15)
 
     def log_tail(self, lines: int = 60) -> str:
         if not self.log_path.exists():

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import redis
 
+from tests.events.processes import terminate
+
 
 def redis_server_binary() -> str:
     found = shutil.which("redis-server")
@@ -86,12 +88,7 @@ class RedisServer:
         if self.process is None:
             return
         process, self.process = self.process, None
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        terminate(process, grace=10)
 
 
 class HangUpServer:

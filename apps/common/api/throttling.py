@@ -9,6 +9,7 @@ that is the price of O(1) counting.
 
 from __future__ import annotations
 
+import abc
 import logging
 import time
 from typing import Any
@@ -34,7 +35,7 @@ def _route(request: Request) -> Any:
     return getattr(request._request, "tenant", None)
 
 
-class _PlanRateThrottle(throttling.BaseThrottle):
+class _PlanRateThrottle(throttling.BaseThrottle, abc.ABC):
     scope_kind = ""
 
     def __init__(self) -> None:
@@ -46,8 +47,9 @@ class _PlanRateThrottle(throttling.BaseThrottle):
             return int(settings.API_ANON_RATE_PER_MINUTE)
         return int(settings.API_RATE_LIMITS[route.plan.value][self.scope_kind])
 
+    @abc.abstractmethod
     def key(self, request: Request) -> str:
-        raise NotImplementedError  # pragma: no cover - every subclass defines its key
+        """The counter this request counts against (without the window)."""
 
     def allow_request(self, request: Request, view: Any) -> bool:
         moment = now()
