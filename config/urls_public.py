@@ -6,12 +6,12 @@ from django.urls import path
 from apps.edge import views as edge
 from apps.organizations import views as organizations
 from apps.organizations.api.views import SignUpView
-from config.urls_common import urlpatterns as common_urlpatterns
+from config.urls_common import common_patterns
 
 admin.site.site_header = "Gymstack platform administration"
 
 urlpatterns = [
-    *common_urlpatterns,
+    *common_patterns("config.urls_public"),
     path("", edge.landing, name="landing"),
     path("signup/", organizations.sign_up, name="signup"),
     path("admin/", admin.site.urls),

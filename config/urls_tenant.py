@@ -7,7 +7,7 @@ from apps.edge import views as edge
 from apps.edge.api.views import SessionView
 from apps.organizations.api.views import GymProfileView, MemberViewSet, MyMembershipsView
 from apps.users.api.views import ApiTokenViewSet, MeView
-from config.urls_common import urlpatterns as common_urlpatterns
+from config.urls_common import common_patterns
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -22,7 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    *common_urlpatterns,
+    *common_patterns("config.urls_tenant"),
     path("", edge.dashboard, name="dashboard"),
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),

@@ -266,3 +266,11 @@ def test_redis_down_degrades_to_the_database_not_to_errors(api_for, gym_a, setti
     assert response.status_code == 200  # routed from the database, throttles failed open
     assert response.json()["email"] == gym_a.people["member"].email
     assert client.get("/api/v1/nothing-here/").status_code == 404
+
+
+def test_each_host_type_documents_its_own_api(gym_a):
+    public = json.loads(Client(HTTP_HOST=settings.PLATFORM_DOMAIN).get("/api/schema/?format=json").content)
+    gym = json.loads(Client(HTTP_HOST=gym_a.host).get("/api/schema/?format=json").content)
+    assert set(public["paths"]) == {"/api/v1/gyms/"}
+    assert "/api/v1/gyms/" not in gym["paths"]
+    assert "/api/v1/members/" in gym["paths"]

@@ -24,15 +24,12 @@ the edges rather than the API wrong:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -80,29 +77,8 @@ class Target:
     headers: dict[str, str]
 
 
-@pytest.fixture(autouse=True)
-def _pytest9_node_id_shim(request: pytest.FixtureRequest) -> None:
-    """schemathesis 4.32.5's ``from_fixture`` reads and rewrites ``item._nodeid``, which pytest 9.2
-    no longer has (the id lives behind the read-only ``nodeid``): give it a plain attribute."""
-    if not hasattr(request.node, "_nodeid"):
-        request.node._nodeid = request.node.nodeid  # type: ignore[attr-defined]
-
-
 @pytest.fixture
-def _in_test_transaction() -> Iterator[None]:
-    """Django closes a connection whose autocommit is off at the start and end of each request,
-    which would end the test's transaction; its own test client unhooks the same two handlers."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def target(settings: Any, gym_a: GymFixture, _in_test_transaction: None) -> Target:
+def target(settings: Any, gym_a: GymFixture, in_test_transaction: None) -> Target:
     from apps.users.services import token_create
 
     settings.AXES_ENABLED = False  # the fuzzer's bad passwords must not lock the test users out
