@@ -92,6 +92,16 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _public_schema_after_each_test() -> Iterator[None]:
+    """A request to a gym host leaves the connection on that gym's schema (as in production,
+    where the next request sets its own); put it back so no test depends on the one before."""
+    yield
+    from apps.common.tenancy import tenant_connection
+
+    tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
 def _forget_cached_routes() -> Iterator[None]:
     """A rolled-back test may have cached a route it changed; drop the cached routes after
     each test so the next one reads the committed state."""

@@ -27,7 +27,6 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
-    path("api-auth/", include("rest_framework.urls")),
 ]
 
 handler400 = "apps.edge.errors.bad_request"

@@ -80,10 +80,6 @@ def subscribe(event_class: type[E]) -> Callable[[Callable[[E], None]], Callable[
     return register
 
 
-def unsubscribe(event_class: type[IntegrationEvent], func: Handler) -> None:
-    _subscribers.get(event_class.event_type, {}).pop(handler_name(func), None)
-
-
 def handler_name(func: Handler) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 

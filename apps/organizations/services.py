@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from apps.organizations.facade.contracts import GymStatus, MembershipStatus, Rol
 from apps.organizations.facade.events import GymCreated, MemberJoined, MembershipChanged
 from apps.organizations.models import Domain, Gym, Membership
 from apps.users.facade import api as users
-from apps.users.facade.contracts import RequestMeta, SecurityEventKind
+from apps.users.facade.contracts import RequestMeta, SecurityEventKind, UserInfo
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 POOL_LOCK_KEY = 0x67796D706F6F6C  # pg advisory lock id for topping up the spare pool
@@ -106,7 +106,6 @@ def _claim_spare() -> Gym:
     return spare if spare is not None else gym_spare_provision()
 
 
-@transaction.atomic
 def gym_sign_up(
     *,
     name: str,
@@ -115,11 +114,14 @@ def gym_sign_up(
     owner_password: str,
     owner_full_name: str = "",
     meta: RequestMeta | None = None,
+    verify_existing_owner: Callable[[str, str], bool] | None = None,
 ) -> Gym:
     """Sign a gym up: claim a ready schema, give it its domain and its owner.
 
     The owner can sign in on ``<subdomain>.<PLATFORM_DOMAIN>`` as soon as this returns. An
-    existing account may own the new gym only with its correct password. Raises
+    existing account may own the new gym only with its correct password, checked by
+    ``verify_existing_owner(email, password)`` (web views pass Django's ``authenticate``, so
+    failures count towards the lockout and are recorded). Raises
     ``ValidationError`` keyed by field.
     """
     name = name.strip()
@@ -135,14 +137,41 @@ def gym_sign_up(
     if errors:
         raise ValidationError(errors)
 
+    # Outside the transaction: a failed guess must stay recorded (axes, security events).
     existing = users.user_by_email(email=owner_email)
     if existing is not None:
-        if not users.user_check_password(user_id=existing.id, password=owner_password):
+        # Web callers pass Django's authenticate(), so django-axes counts and locks out guesses
+        # here exactly as on every sign-in page.
+        verify = verify_existing_owner or (
+            lambda _email, password: users.user_check_password(user_id=existing.id, password=password)
+        )
+        if not verify(existing.email, owner_password):
             raise ValidationError(
                 {"owner_email": "An account with this email exists: enter its password to use it."}
             )
-        owner = existing
-    else:
+    with transaction.atomic():
+        return _sign_up(
+            name=name,
+            subdomain=subdomain,
+            owner=existing,
+            owner_email=owner_email,
+            owner_password=owner_password,
+            owner_full_name=owner_full_name,
+            meta=meta,
+        )
+
+
+def _sign_up(
+    *,
+    name: str,
+    subdomain: str,
+    owner: UserInfo | None,
+    owner_email: str,
+    owner_password: str,
+    owner_full_name: str,
+    meta: RequestMeta | None,
+) -> Gym:
+    if owner is None:
         try:
             owner = users.user_ensure(email=owner_email, password=owner_password, full_name=owner_full_name)
         except ValidationError as exc:
@@ -247,6 +276,10 @@ def _publish_in_gym(gym: Gym, event: Any) -> None:
         publish(event)
 
 
+class MembershipChangeDeniedError(Exception):
+    """The actor may not make this change; the message says why."""
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -254,15 +287,29 @@ def membership_add(
     user_id: UUID,
     role: Role,
     actor_id: UUID | None,
+    actor_role: Role | None = None,
     meta: RequestMeta | None = None,
 ) -> Membership:
-    """Make a person a member of a gym, or reactivate a removed membership."""
+    """Make a person a member of a gym, or reactivate a suspended or removed membership.
+
+    ``actor_role`` is the role of the person doing it (None for the platform itself: sign-up,
+    demo data). Only owners add owners or bring back someone who was an owner; only owners and
+    admins add anyone. Raises ``MembershipChangeDeniedError`` or ``ValidationError``.
+    """
+    if actor_role is not None:
+        if not actor_role.manages_gym:
+            raise MembershipChangeDeniedError("Only owners and admins manage members.")
+        if role is Role.OWNER and actor_role is not Role.OWNER:
+            raise MembershipChangeDeniedError("Only an owner can add another owner.")
+    Gym.objects.select_for_update().filter(pk=gym.pk).exists()
     membership, created = Membership.objects.select_for_update().get_or_create(
         gym=gym, user_id=user_id, defaults={"role": role.value}
     )
     if not created:
         if membership.status == MembershipStatus.ACTIVE.value:
             raise ValidationError({"email": "This person is already a member of this gym."})
+        if membership.role == Role.OWNER.value and actor_role not in (None, Role.OWNER):
+            raise MembershipChangeDeniedError("Only an owner can bring back a former owner.")
         membership.role = role.value
         membership.status = MembershipStatus.ACTIVE.value
         membership.joined_at = timezone.now()
@@ -277,10 +324,6 @@ def membership_add(
     )
     _publish_in_gym(gym, MemberJoined(gym_id=gym.id, membership_id=membership.id, user_id=user_id, role=role))
     return membership
-
-
-class MembershipChangeDeniedError(Exception):
-    """The actor may not make this change; the message says why."""
 
 
 @transaction.atomic
@@ -298,6 +341,9 @@ def membership_change(
     Only owners grant or take away the owner role; admins manage everyone else. A gym always
     keeps at least one active owner.
     """
+    # Every change to a gym's memberships queues on the gym's row, so two concurrent demotions
+    # cannot both see the other owner still active.
+    Gym.objects.select_for_update().filter(pk=membership.gym_id).exists()
     locked = Membership.objects.select_for_update().select_related("gym").get(pk=membership.pk)
     previous_role, previous_status = Role(locked.role), MembershipStatus(locked.status)
     new_role = role or previous_role
@@ -313,7 +359,7 @@ def membership_change(
         and (new_role is not Role.OWNER or new_status is not MembershipStatus.ACTIVE)
     )
     if losing_owner:
-        owners = Membership.objects.select_for_update().filter(
+        owners = Membership.objects.filter(
             gym_id=locked.gym_id, role=Role.OWNER.value, status=MembershipStatus.ACTIVE.value
         )
         if owners.count() <= 1:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +17,17 @@ from apps.organizations.services import gym_sign_up
 from apps.users.facade.api import request_meta
 
 
+def credentials_checker(request: HttpRequest) -> Callable[[str, str], bool]:
+    """Check an existing account's password through Django's ``authenticate``, so django-axes
+    counts failures (and locks the email and IP out after five) and a failed sign-in is
+    recorded, as on every other credential entry point."""
+
+    def check(email: str, password: str) -> bool:
+        return authenticate(request, username=email, password=password) is not None
+
+    return check
+
+
 @never_cache
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Public host: sign a gym up; on success link to its sign-in page. 400 with the messages
@@ -21,7 +35,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            gym = gym_sign_up(**form.cleaned_data, meta=request_meta(request))
+            gym = gym_sign_up(
+                **form.cleaned_data,
+                meta=request_meta(request),
+                verify_existing_owner=credentials_checker(request),
+            )
         except ValidationError as exc:
             form.add_service_errors(exc.message_dict)
         else:

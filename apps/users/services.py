@@ -12,7 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.users.facade.contracts import RequestMeta, SecurityEventKind
@@ -57,7 +57,11 @@ def user_create(*, email: str, password: str | None, full_name: str = "") -> Use
             validate_password(password, user=candidate)
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from exc
-    return User.objects.create_user(email=email, password=password, full_name=candidate.full_name)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, full_name=candidate.full_name)
+    except IntegrityError as exc:  # created concurrently since the check above
+        raise ValidationError({"email": "An account with this email address already exists."}) from exc
 
 
 def _hash_secret(secret: str) -> str:

@@ -201,3 +201,50 @@ def test_malformed_authorization_header(gym_a):
     response = client.get("/api/v1/me/")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Malformed Authorization header."
+
+
+def test_token_cannot_mint_tokens(api_for, gym_a):
+    token = create_token(api_for(gym_a, "owner"), expires_in_days=1).json()["token"]
+    with_token = APIClient(HTTP_HOST=gym_a.host, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = with_token.post("/api/v1/tokens/", {"name": "year", "expires_in_days": 365}, format="json")
+    assert response.status_code == 403
+    assert (
+        response.json()["error"]["message"] == "Create API tokens from a signed-in session, not with a token."
+    )
+    assert ApiToken.objects.filter(gym_id=gym_a.id, name="year").count() == 0
+
+
+def test_session_login_accepts_json_only(api_for, gym_a):
+    form = api_for(gym_a).post(
+        "/api/v1/auth/session/",
+        {"email": gym_a.people["member"].email, "password": PASSWORD},
+        format="multipart",
+    )
+    assert form.status_code == 415  # a cross-site form cannot sign a browser in (login CSRF)
+
+
+def test_signup_password_guesses_for_an_existing_account_are_locked_out(public_client, world):
+    email = world.b.people["trainer"].email
+    attempts = [
+        public_client.post(
+            "/api/v1/gyms/",
+            {
+                "name": "Guess",
+                "subdomain": f"guess-{i}",
+                "owner_email": email,
+                "owner_password": f"wrong-guess-{i:05d}",
+            },
+            format="json",
+        ).status_code
+        for i in range(5)
+    ]
+    assert attempts[:4] == [400, 400, 400, 400]
+    right = public_client.post(
+        "/api/v1/gyms/",
+        {"name": "Guess", "subdomain": "guess-right", "owner_email": email, "owner_password": PASSWORD},
+        format="json",
+    )
+    assert right.status_code == 429
+    assert (
+        SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_FAILED.value, username=email).count() >= 5
+    )

@@ -208,3 +208,30 @@ def test_gym_profile_bad_input(api_for, gym_a, payload, field):
     response = api_for(gym_a, "owner").patch("/api/v1/gym/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+def test_admin_cannot_bring_back_a_former_owner(api_for, gym_a):
+    owner = api_for(gym_a, "owner")
+    second_owner = membership_id(gym_a, gym_a.people["trainer"].email)
+    assert (
+        owner.patch(f"/api/v1/members/{second_owner}/", {"role": "owner"}, format="json").status_code == 200
+    )
+    assert (
+        owner.patch(f"/api/v1/members/{second_owner}/", {"status": "suspended"}, format="json").status_code
+        == 200
+    )
+    admin = api_for(gym_a, "admin")
+    back = admin.post(
+        "/api/v1/members/", {"email": gym_a.people["trainer"].email, "role": "admin"}, format="json"
+    )
+    assert back.status_code == 403
+    assert back.json()["error"]["message"] == "Only an owner can bring back a former owner."
+    assert Membership.objects.get(pk=second_owner).status == "suspended"
+
+
+def test_a_refused_addition_creates_no_account(api_for, gym_a):
+    response = api_for(gym_a, "admin").post(
+        "/api/v1/members/", {"email": "would-be-owner@example.test", "role": "owner"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(email="would-be-owner@example.test").exists()

@@ -274,3 +274,14 @@ def test_each_host_type_documents_its_own_api(gym_a):
     assert set(public["paths"]) == {"/api/v1/gyms/"}
     assert "/api/v1/gyms/" not in gym["paths"]
     assert "/api/v1/members/" in gym["paths"]
+
+
+@pytest.mark.usefixtures("fresh_throttles")
+def test_anonymous_callers_cannot_spend_a_gyms_budget(api_for, gym_b, settings):
+    settings.API_RATE_LIMITS = {p: {"gym": 3, "user": 1000} for p in ("free", "pro", "enterprise")}
+    settings.API_ANON_RATE_PER_MINUTE = 2
+    anonymous = APIClient(HTTP_HOST=gym_b.host)
+    # Open endpoints (sign-in here) are where anonymous calls reach the throttles.
+    codes = [anonymous.post("/api/v1/auth/session/", {}, format="json").status_code for _ in range(4)]
+    assert codes == [400, 400, 429, 429]  # counted per IP against the anonymous rate
+    assert api_for(gym_b, "owner").get("/api/v1/members/").status_code == 200

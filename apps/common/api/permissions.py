@@ -13,8 +13,7 @@ from uuid import UUID
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
-OWNER, ADMIN, TRAINER, CLINICIAN, MEMBER = "owner", "admin", "trainer", "clinician", "member"
-MANAGERS = frozenset({OWNER, ADMIN})
+MANAGERS = frozenset({"owner", "admin"})  # the roles that run a gym (organizations.Role)
 
 
 def caller_id(request: Request) -> UUID:
@@ -48,27 +47,3 @@ class IsActiveGymMember(permissions.BasePermission):
         if current_membership(request) is None:
             raise exceptions.NotFound()
         return True
-
-
-class HasGymRole(IsActiveGymMember):
-    """Active members holding one of ``roles``; build with ``HasGymRole.of("owner", ...)``."""
-
-    roles: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, *roles: str) -> type[HasGymRole]:
-        name = "HasGymRole_" + "_".join(sorted(roles))
-        return type(name, (cls,), {"roles": frozenset(roles)})
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        super().has_permission(request, view)
-        if current_role(request) not in self.roles:
-            raise exceptions.PermissionDenied("Your role in this gym does not allow this.")
-        return True
-
-
-IsGymManager = HasGymRole.of(OWNER, ADMIN)
-
-
-class IsSignedIn(permissions.IsAuthenticated):
-    """Signed in on this host; for endpoints about the caller themself."""

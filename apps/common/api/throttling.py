@@ -35,29 +35,32 @@ def _route(request: Request) -> Any:
     return getattr(request._request, "tenant", None)
 
 
-class _PlanRateThrottle(throttling.BaseThrottle, abc.ABC):
-    scope_kind = ""
+def _signed_in(request: Request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated)
 
+
+class _PlanRateThrottle(throttling.BaseThrottle, abc.ABC):
     def __init__(self) -> None:
         self._wait: float | None = None
 
-    def limit(self, request: Request) -> int:
-        route = _route(request)
-        if route is None or route.is_public:
-            return int(settings.API_ANON_RATE_PER_MINUTE)
-        return int(settings.API_RATE_LIMITS[route.plan.value][self.scope_kind])
+    @abc.abstractmethod
+    def key(self, request: Request) -> str | None:
+        """The counter this request counts against (without the window); None: not counted."""
 
     @abc.abstractmethod
-    def key(self, request: Request) -> str:
-        """The counter this request counts against (without the window)."""
+    def limit(self, request: Request) -> int:
+        """Requests a minute allowed on that counter."""
 
     def allow_request(self, request: Request, view: Any) -> bool:
+        counter = self.key(request)
+        if counter is None:
+            return True
         moment = now()
         window = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
-        key = f"{self.key(request)}:{window}"
         cache: Any = caches["platform"]
         try:
-            count = incr_window(cache, key, timeout=WINDOW_SECONDS + 5)
+            count = incr_window(cache, f"{counter}:{window}", timeout=WINDOW_SECONDS + 5)
         except RedisError:
             # Fail open: an unreachable Redis must not take the API down with it.
             logger.warning("throttle counters unreachable; request allowed uncounted")
@@ -72,25 +75,31 @@ class _PlanRateThrottle(throttling.BaseThrottle, abc.ABC):
 
 
 class GymRateThrottle(_PlanRateThrottle):
-    """All requests to one gym's API, whoever makes them (anonymous callers: per IP)."""
-
-    scope_kind = "gym"
+    """Signed-in requests to one gym's API, by the gym's plan. Anonymous callers (sign-in,
+    sign-up, the schema) count per IP against the anonymous rate instead, so they can never
+    spend a gym's budget and lock its members out."""
 
     def key(self, request: Request) -> str:
         route = _route(request)
-        if route is None or route.is_public:
-            return f"throttle:anon:{self.get_ident(request)}"
+        if not _signed_in(request):
+            place = "public" if route is None or route.is_public else route.id
+            return f"throttle:anon:{place}:{self.get_ident(request)}"
         return f"throttle:gym:{route.id}"
+
+    def limit(self, request: Request) -> int:
+        if not _signed_in(request):
+            return int(settings.API_ANON_RATE_PER_MINUTE)
+        return int(settings.API_RATE_LIMITS[_route(request).plan.value]["gym"])
 
 
 class UserRateThrottle(_PlanRateThrottle):
-    """One person (or anonymous IP) on one gym."""
+    """One signed-in person on one gym, by the gym's plan."""
 
-    scope_kind = "user"
-
-    def key(self, request: Request) -> str:
+    def key(self, request: Request) -> str | None:
         route = _route(request)
-        gym = "public" if route is None or route.is_public else route.id
-        user = request.user
-        who = user.pk if user and user.is_authenticated else self.get_ident(request)
-        return f"throttle:user:{gym}:{who}"
+        if not _signed_in(request) or route is None or route.is_public:
+            return None
+        return f"throttle:user:{route.id}:{request.user.pk}"
+
+    def limit(self, request: Request) -> int:
+        return int(settings.API_RATE_LIMITS[_route(request).plan.value]["user"])

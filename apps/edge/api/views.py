@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, login, logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +30,8 @@ class SessionView(APIView):
     """
 
     permission_classes = [permissions.AllowAny]
+    # JSON only: a cross-site form cannot send it without a CORS preflight (no login CSRF).
+    parser_classes = [JSONParser]
 
     @extend_schema(request=SessionLoginSerializer, responses={204: None})
     def post(self, request: Request) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -17,6 +18,7 @@ from apps.organizations.api import serializers as s
 from apps.organizations.facade.contracts import MembershipStatus, Role
 from apps.organizations.models import Gym, Membership
 from apps.organizations.routing import gym_url
+from apps.organizations.views import credentials_checker
 from apps.users.facade import api as users
 
 
@@ -86,19 +88,21 @@ class MemberViewSet(
         actor_role = self._require_manager()
         data = s.MembershipCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        role = Role(data.validated_data["role"])
-        if role is Role.OWNER and actor_role is not Role.OWNER:
-            raise PermissionDenied("Only an owner can add another owner.")
-        person = users.user_ensure(
-            email=data.validated_data["email"], full_name=data.validated_data["full_name"]
-        )
-        membership = services.membership_add(
-            gym=_gym(request),
-            user_id=person.id,
-            role=role,
-            actor_id=caller_id(request),
-            meta=users.request_meta(request._request),
-        )
+        try:
+            with transaction.atomic():  # a refused addition leaves no new account behind
+                person = users.user_ensure(
+                    email=data.validated_data["email"], full_name=data.validated_data["full_name"]
+                )
+                membership = services.membership_add(
+                    gym=_gym(request),
+                    user_id=person.id,
+                    role=Role(data.validated_data["role"]),
+                    actor_id=caller_id(request),
+                    actor_role=actor_role,
+                    meta=users.request_meta(request._request),
+                )
+        except services.MembershipChangeDeniedError as exc:
+            raise PermissionDenied(str(exc)) from exc
         out = self.get_queryset().get(pk=membership.pk)
         return Response(s.MembershipSerializer(out).data, status=status.HTTP_201_CREATED)
 
@@ -164,7 +168,11 @@ class SignUpView(generics.GenericAPIView):  # type: ignore[type-arg]
     def post(self, request: Request) -> Response:
         data = s.SignUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        gym = services.gym_sign_up(**data.validated_data, meta=users.request_meta(request._request))
+        gym = services.gym_sign_up(
+            **data.validated_data,
+            meta=users.request_meta(request._request),
+            verify_existing_owner=credentials_checker(request._request),
+        )
         subdomain = gym.subdomain or ""
         result = {
             "id": gym.pk,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,6 +16,7 @@ from apps.common.api.permissions import IsActiveGymMember, caller_id
 from apps.users import selectors, services
 from apps.users.api import serializers as s
 from apps.users.facade.api import request_meta
+from apps.users.facade.contracts import TokenPrincipal
 from apps.users.models import ApiToken
 
 
@@ -53,6 +55,9 @@ class ApiTokenViewSet(
 
     @extend_schema(request=s.ApiTokenCreateSerializer, responses={201: s.ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if isinstance(request.auth, TokenPrincipal):
+            # A stolen short-lived token must not be able to mint a long-lived one.
+            raise PermissionDenied("Create API tokens from a signed-in session, not with a token.")
         data = s.ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token, plaintext = services.token_create(

@@ -16,12 +16,6 @@ def _info(user: User) -> UserInfo:
     return UserInfo(id=user.id, email=user.email, full_name=user.full_name, is_active=user.is_active)
 
 
-def user_by_id(*, user_id: UUID) -> UserInfo | None:
-    """The person with this id, or None. Reveals nothing about their gyms."""
-    user = User.objects.filter(pk=user_id).first()
-    return _info(user) if user else None
-
-
 def user_by_email(*, email: str) -> UserInfo | None:
     """The person with this email (case-insensitive), or None."""
     user = selectors.user_by_email(email=email)
