@@ -18,8 +18,6 @@ from django.views.decorators.http import require_GET
 from apps.organizations.facade import api as organizations
 from apps.organizations.facade.contracts import GymRoute, MembershipInfo, MembershipStatus, Role
 
-# Until apps.organizations.facade.api offers it (see that function's docstring).
-
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:

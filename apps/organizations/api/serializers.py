@@ -9,8 +9,6 @@ from apps.organizations.facade.contracts import MembershipStatus, Role
 from apps.organizations.models import HEX_COLOUR, ROLE_CHOICES, Gym, Membership
 from apps.organizations.routing import gym_url
 
-WRITABLE_ROLES = ROLE_CHOICES
-
 
 class GymProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """What every member sees of their gym."""
@@ -63,12 +61,12 @@ class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
 class MembershipCreateSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
-    role = serializers.ChoiceField(choices=WRITABLE_ROLES, default=Role.MEMBER.value)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, default=Role.MEMBER.value)
     full_name = serializers.CharField(max_length=150, required=False, default="")
 
 
 class MembershipUpdateSerializer(StrictSerializer):
-    role = serializers.ChoiceField(choices=WRITABLE_ROLES, required=False)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     status = serializers.ChoiceField(
         choices=[(s.value, s.name.title()) for s in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)],
         required=False,
