@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -29,11 +28,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
-        principal = users.token_principal(raw=header[1])
+        found = users.authenticate_token(raw=header[1])
         route = getattr(request._request, "tenant", None)
-        if principal is None or route is None or route.is_public or principal.gym_id != route.id:
+        if found is None or route is None or route.is_public or found[1].gym_id != route.id:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-        user = get_user_model().objects.get(pk=principal.user_id)
+        user, principal = found
         # Membership is checked on every request, so removing a member ends their tokens too.
         request._request.membership = organizations.active_membership(  # type: ignore[attr-defined]
             gym_id=route.id, user_id=user.pk

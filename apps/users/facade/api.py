@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from apps.users import selectors, services
@@ -39,14 +40,17 @@ def user_check_password(*, user_id: UUID, password: str) -> bool:
     return bool(user and user.check_password(password))
 
 
-def token_principal(*, raw: str) -> TokenPrincipal | None:
-    """The principal of a usable (unrevoked, unexpired, active-owner) API token, else None."""
+def authenticate_token(*, raw: str) -> tuple[AbstractBaseUser, TokenPrincipal] | None:
+    """The account and principal of a usable (unrevoked, unexpired, active-owner) API token,
+    else None. The account is Django's auth user, the object that becomes ``request.user``
+    (loaded with the token in one query); callers must not read more than auth needs from it."""
     token = services.token_authenticate(raw=raw)
     if token is None:
         return None
-    return TokenPrincipal(
+    principal = TokenPrincipal(
         token_id=token.id, user_id=token.user_id, gym_id=token.gym_id, expires_at=token.expires_at
     )
+    return token.user, principal
 
 
 def security_event_record(
