@@ -37,9 +37,42 @@ Schemes (``schemes``)
     ``deload_exercise(...)`` / ``deload_one(states, key, ...)`` (one exercise, the rest untouched);
     ``training_max_from_1rm``, ``increase``, ``decrease``.
 
+Preview (``preview``)
+    ``ExercisePlan(key, exercise, scheme, start, loading, formula)``, ``SlotSpec(plans)`` (several
+    = superset), ``DaySpec``, ``WeekSpec``, ``ProgramSpec(weeks, plans, deload=None)``;
+    ``preview(program, *, outcomes=None, states=None) -> Preview`` (days -> ``PreviewItem`` with
+    prescription, change and reason; ``week(n)``, ``track(key)``, ``final_state(key)``);
+    ``met_outcome(prescription)``.
+
+Metrics (``metrics``)
+    ``volume_load``, ``is_hard_set``, ``MuscleSet``, ``hard_sets_per_muscle``,
+    ``VolumeLandmarks`` / ``VolumeZone`` / ``classify_volume`` (MV, MEV, MAV, MRV),
+    ``Adherence`` / ``session_adherence`` / ``adherence``, ``PersonalBests`` / ``detect_records``
+    -> ``PersonalRecord`` (``RecordKind``: e1rm, rep_max, volume), ``e1rm_trend`` -> ``TrendPoint``.
+
+JSON (``codec``)
+    ``scheme_to_dict`` / ``scheme_from_dict``, ``state_*``, ``loading_*``, ``set_spec_*``,
+    ``prescription_*``, ``deload_*``: plain JSON (decimals as strings); ``*_from_dict`` raises
+    ``EngineError`` naming the bad field. ``SCHEME_KINDS``.
+
 Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message.
 """
 
+from apps.workouts.engine.codec import (
+    SCHEME_KINDS,
+    deload_from_dict,
+    deload_to_dict,
+    loading_from_dict,
+    loading_to_dict,
+    prescription_from_dict,
+    prescription_to_dict,
+    scheme_from_dict,
+    scheme_to_dict,
+    set_spec_from_dict,
+    set_spec_to_dict,
+    state_from_dict,
+    state_to_dict,
+)
 from apps.workouts.engine.errors import EngineError
 from apps.workouts.engine.formulas import (
     E1RM_MAX_REPS_TO_FAILURE,
@@ -53,6 +86,26 @@ from apps.workouts.engine.formulas import (
     reps_to_failure,
     rir_to_rpe,
     rpe_to_rir,
+)
+from apps.workouts.engine.metrics import (
+    HARD_SET_MAX_RIR,
+    Adherence,
+    MuscleSet,
+    MuscleVolume,
+    PersonalBests,
+    PersonalRecord,
+    RecordKind,
+    TrendPoint,
+    VolumeLandmarks,
+    VolumeZone,
+    adherence,
+    classify_volume,
+    detect_records,
+    e1rm_trend,
+    hard_sets_per_muscle,
+    is_hard_set,
+    session_adherence,
+    volume_load,
 )
 from apps.workouts.engine.plates import (
     Loading,
@@ -77,6 +130,19 @@ from apps.workouts.engine.prescription import (
     RepRange,
     SetSpec,
     SetType,
+)
+from apps.workouts.engine.preview import (
+    DaySpec,
+    ExercisePlan,
+    Preview,
+    PreviewDay,
+    PreviewItem,
+    ProgramSpec,
+    SessionKey,
+    SlotSpec,
+    WeekSpec,
+    met_outcome,
+    preview,
 )
 from apps.workouts.engine.schemes import (
     WENDLER_WAVES,
@@ -106,14 +172,19 @@ from apps.workouts.engine.units import KG_PER_LB, Unit, convert, format_load, fr
 __all__ = [
     "COUNTED_SET_TYPES",
     "E1RM_MAX_REPS_TO_FAILURE",
+    "HARD_SET_MAX_RIR",
     "KG_PER_LB",
     "PERCENT_1RM_BY_REPS",
     "PROGRESSION_SET_TYPES",
+    "SCHEME_KINDS",
     "WENDLER_WAVES",
+    "Adherence",
     "Change",
+    "DaySpec",
     "DeloadPolicy",
     "DoubleProgression",
     "EngineError",
+    "ExercisePlan",
     "ExerciseState",
     "FixedScheme",
     "Formula",
@@ -122,46 +193,83 @@ __all__ = [
     "LoadTarget",
     "Loading",
     "Mechanic",
+    "MuscleSet",
+    "MuscleVolume",
     "Outcome",
     "PerformedSet",
+    "PersonalBests",
+    "PersonalRecord",
     "PlateBreakdown",
     "PlateCount",
     "PlateLoading",
     "PlateStock",
     "PrescribedSet",
     "Prescription",
+    "Preview",
+    "PreviewDay",
+    "PreviewItem",
+    "ProgramSpec",
     "Progression",
     "RPEScheme",
+    "RecordKind",
     "RepRange",
     "Rounding",
     "Scheme",
+    "SessionKey",
     "SetAdjustment",
     "SetSpec",
     "SetType",
+    "SlotSpec",
     "StackLoading",
+    "TrendPoint",
     "Unit",
+    "VolumeLandmarks",
+    "VolumeZone",
+    "WeekSpec",
     "Wendler531",
+    "adherence",
     "autoregulate",
+    "classify_volume",
     "convert",
     "decrease",
     "deload_exercise",
+    "deload_from_dict",
     "deload_one",
+    "deload_to_dict",
+    "detect_records",
     "e1rm",
+    "e1rm_trend",
     "format_load",
     "from_kg",
+    "hard_sets_per_muscle",
     "increase",
     "is_estimable",
+    "is_hard_set",
+    "loading_from_dict",
+    "loading_to_dict",
+    "met_outcome",
     "percent_1rm_for",
     "percent_1rm_for_reps",
     "plain",
     "prescribe",
+    "prescription_from_dict",
+    "prescription_to_dict",
+    "preview",
     "progress",
     "relative_intensity",
     "reps_to_failure",
     "rir_to_rpe",
     "rpe_to_rir",
+    "scheme_from_dict",
+    "scheme_to_dict",
+    "session_adherence",
+    "set_spec_from_dict",
+    "set_spec_to_dict",
     "standard_kg_barbell",
     "standard_lb_barbell",
+    "state_from_dict",
+    "state_to_dict",
     "to_kg",
     "training_max_from_1rm",
+    "volume_load",
 ]
