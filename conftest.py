@@ -48,7 +48,12 @@ def _make_world() -> World:
 
     from apps.organizations.facade.contracts import Role
     from apps.organizations.models import Gym
-    from apps.organizations.services import gym_sign_up, membership_add, platform_bootstrap
+    from apps.organizations.services import (
+        coaching_assign,
+        gym_sign_up,
+        membership_add,
+        platform_bootstrap,
+    )
     from apps.users.facade import api as users
 
     platform_bootstrap()
@@ -70,6 +75,22 @@ def _make_world() -> World:
             )
             membership_add(gym=gym, user_id=person.id, role=role, actor_id=None)
             fixture.people[role.value] = Person(email, person.id)
+        # A second trainer who coaches nobody and a second member nobody coaches, so "only
+        # assigned clients" and "only their own records" can be tested inside one gym.
+        for key2, role in (("trainer2", Role.TRAINER), ("member2", Role.MEMBER)):
+            email = f"{key2}-{key}@example.test"
+            person = users.user_ensure(
+                email=email, password=PASSWORD, full_name=f"{key2.title()} {key.upper()}"
+            )
+            membership_add(gym=gym, user_id=person.id, role=role, actor_id=None)
+            fixture.people[key2] = Person(email, person.id)
+        coaching_assign(
+            gym=gym,
+            trainer_id=fixture.people["trainer"].id,
+            client_id=fixture.people["member"].id,
+            actor_id=None,
+            actor_role=None,
+        )
         gyms[key] = fixture
     both = users.user_ensure(email="both@example.test", password=PASSWORD, full_name="Both Gyms")
     membership_add(gym=Gym.objects.get(pk=gyms["a"].id), user_id=both.id, role=Role.TRAINER, actor_id=None)

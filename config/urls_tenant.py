@@ -5,17 +5,25 @@ from rest_framework.routers import DefaultRouter
 
 from apps.edge import views as edge
 from apps.edge.api.views import SessionView
-from apps.organizations.api.views import GymProfileView, MemberViewSet, MyMembershipsView
+from apps.organizations.api.views import (
+    CoachingViewSet,
+    GymProfileView,
+    HipaaModeView,
+    MemberViewSet,
+    MyMembershipsView,
+)
 from apps.users.api.views import ApiTokenViewSet, MeView
 from config.urls_common import common_patterns
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("coaching", CoachingViewSet, basename="coaching")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/session/", SessionView.as_view(), name="api-session"),
     path("gym/", GymProfileView.as_view(), name="api-gym"),
+    path("gym/hipaa/", HipaaModeView.as_view(), name="api-gym-hipaa"),
     path("me/", MeView.as_view(), name="api-me"),
     path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("", include(router.urls)),

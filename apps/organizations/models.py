@@ -38,6 +38,11 @@ class Gym(TenantMixin):
     cors_allowed_origins = ArrayField(models.URLField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # HIPAA mode: the strictest health-data settings, and the gym's acceptance of the platform's
+    # business associate agreement (who and when), kept for the record.
+    hipaa_mode = models.BooleanField(default=False)
+    baa_accepted_at = models.DateTimeField(null=True, blank=True)
+    baa_accepted_by = models.UUIDField(null=True, blank=True)
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -82,3 +87,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.gym_id} as {self.role}"
+
+
+class CoachingAssignment(models.Model):
+    """A trainer coaches a client in a gym. Trainers see their clients' training and, through
+    the medical context, their clearance and restrictions; nobody else's."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gym = models.ForeignKey(Gym, on_delete=models.CASCADE, related_name="coaching")
+    trainer = models.ForeignKey("users.User", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("users.User", on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.UUIDField(null=True, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gym", "trainer", "client"], name="organizations_coaching_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(trainer=models.F("client")), name="organizations_coaching_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["gym", "client"])]
+        ordering = ["assigned_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trainer_id} coaches {self.client_id} in {self.gym_id}"

@@ -32,7 +32,7 @@ def _cache() -> BaseCache:
 
 
 def _key(host: str) -> str:
-    return f"route:{host.lower()}"
+    return f"route:v2:{host.lower()}"  # v2: GymRoute gained hipaa_mode
 
 
 def route_from_gym(gym: Gym, host: str = "") -> GymRoute:
@@ -46,6 +46,7 @@ def route_from_gym(gym: Gym, host: str = "") -> GymRoute:
         status=GymStatus(gym.status),
         cors_allowed_origins=tuple(gym.cors_allowed_origins or ()),
         domain_url=host,
+        hipaa_mode=gym.hipaa_mode,
     )
 
 

@@ -18,7 +18,7 @@ from apps.common.events import publish
 from apps.organizations import routing
 from apps.organizations.facade.contracts import GymStatus, MembershipStatus, Role
 from apps.organizations.facade.events import GymCreated, MemberJoined, MembershipChanged
-from apps.organizations.models import Domain, Gym, Membership
+from apps.organizations.models import CoachingAssignment, Domain, Gym, Membership
 from apps.users.facade import api as users
 from apps.users.facade.contracts import RequestMeta, SecurityEventKind, UserInfo
 
@@ -411,3 +411,108 @@ def platform_bootstrap() -> Gym:
     gym_template_ensure()
     gym_pool_top_up()
     return public
+
+
+def _active_role(*, gym_id: int, user_id: UUID) -> Role | None:
+    row = (
+        Membership.objects.filter(gym_id=gym_id, user_id=user_id, status=MembershipStatus.ACTIVE.value)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(row) if row else None
+
+
+@transaction.atomic
+def coaching_assign(
+    *,
+    gym: Gym,
+    trainer_id: UUID,
+    client_id: UUID,
+    actor_id: UUID | None,
+    actor_role: Role | None,
+    meta: RequestMeta | None = None,
+) -> CoachingAssignment:
+    """Make ``trainer_id`` the coach of ``client_id`` in ``gym``. Owners and admins assign.
+
+    The trainer must be an active trainer of the gym and the client an active member of it
+    (any role). Assigning twice returns the existing assignment.
+    """
+    if actor_role is not None and not actor_role.manages_gym:
+        raise MembershipChangeDeniedError("Only owners and admins assign coaches.")
+    if trainer_id == client_id:
+        raise ValidationError({"client": "A trainer cannot coach themselves."})
+    if _active_role(gym_id=gym.pk, user_id=trainer_id) is not Role.TRAINER:
+        raise ValidationError({"trainer": "Not an active trainer of this gym."})
+    if _active_role(gym_id=gym.pk, user_id=client_id) is None:
+        raise ValidationError({"client": "Not an active member of this gym."})
+    assignment, created = CoachingAssignment.objects.get_or_create(
+        gym=gym, trainer_id=trainer_id, client_id=client_id, defaults={"assigned_by": actor_id}
+    )
+    if created:
+        users.security_event_record(
+            kind=SecurityEventKind.COACH_ASSIGNED,
+            actor_id=actor_id,
+            subject_id=client_id,
+            gym_id=gym.pk,
+            meta=meta,
+            detail={"trainer": str(trainer_id)},
+        )
+    return assignment
+
+
+@transaction.atomic
+def coaching_unassign(
+    *,
+    assignment: CoachingAssignment,
+    actor_id: UUID | None,
+    actor_role: Role | None,
+    meta: RequestMeta | None = None,
+) -> None:
+    """End a coaching assignment. Owners and admins unassign."""
+    if actor_role is not None and not actor_role.manages_gym:
+        raise MembershipChangeDeniedError("Only owners and admins unassign coaches.")
+    users.security_event_record(
+        kind=SecurityEventKind.COACH_UNASSIGNED,
+        actor_id=actor_id,
+        subject_id=assignment.client_id,
+        gym_id=assignment.gym_id,
+        meta=meta,
+        detail={"trainer": str(assignment.trainer_id)},
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def gym_hipaa_mode_set(
+    *,
+    gym: Gym,
+    enabled: bool,
+    accept_baa: bool,
+    actor_id: UUID,
+    actor_role: Role,
+    meta: RequestMeta | None = None,
+) -> Gym:
+    """Turn the gym's HIPAA mode on or off. Only owners do it; turning it on records the owner's
+    acceptance of the business associate agreement (who and when), which is kept when it is
+    turned off again."""
+    if actor_role is not Role.OWNER:
+        raise MembershipChangeDeniedError("Only an owner changes HIPAA mode.")
+    locked = Gym.objects.select_for_update().get(pk=gym.pk)
+    if enabled and not accept_baa and locked.baa_accepted_at is None:
+        raise ValidationError(
+            {"accept_baa": "Accept the business associate agreement to turn HIPAA mode on."}
+        )
+    if enabled and accept_baa:
+        locked.baa_accepted_at, locked.baa_accepted_by = timezone.now(), actor_id
+    locked.hipaa_mode = enabled
+    locked.save(update_fields=["hipaa_mode", "baa_accepted_at", "baa_accepted_by"])
+    users.security_event_record(
+        kind=SecurityEventKind.HIPAA_MODE_CHANGED,
+        actor_id=actor_id,
+        subject_id=None,
+        gym_id=locked.pk,
+        meta=meta,
+        detail={"enabled": enabled, "baa_accepted": locked.baa_accepted_at is not None},
+    )
+    routing.forget_gym(locked.pk)
+    return locked

@@ -8,26 +8,36 @@ deliberately overlapping case.
 
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from apps.organizations.models import Gym, Membership
-from apps.users.models import ApiToken
 from apps.users.services import token_create
 
 PUBLIC_OPERATIONS = {("POST", "/api/v1/auth/session/"), ("DELETE", "/api/v1/auth/session/")}
 
-# A body per write operation that would change something if it got through.
+
+def context_tables() -> list[ModuleType]:
+    """Each context's ``tests/isolation_ids.py``: ``BODIES`` (a body per write operation that
+    would change something if it got through), ``b_only_urls(world)`` (a concrete URL with ids
+    that exist only in gym B, per path template) and optionally ``snapshot_b(world)`` (the state
+    of gym B's data in that context, which no refused call may change)."""
+    root = Path(__file__).resolve().parents[2] / "apps"
+    return [
+        importlib.import_module(f"apps.{p.parent.parent.name}.tests.isolation_ids")
+        for p in sorted(root.glob("*/tests/isolation_ids.py"))
+    ]
+
+
+TABLES = context_tables()
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("PATCH", "/api/v1/gym/"): {"name": "Taken over"},
-    ("POST", "/api/v1/members/"): {"email": "intruder@example.test", "role": "owner"},
-    ("PATCH", "/api/v1/members/{id}/"): {"role": "member"},
-    ("POST", "/api/v1/tokens/"): {"name": "intruder"},
-    ("POST", "/api/v1/auth/session/"): {"email": "owner-b@example.test", "password": "x"},
+    key: body for table in TABLES for key, body in getattr(table, "BODIES", {}).items()
 }
 
 
@@ -49,42 +59,36 @@ WITH_IDS = [op for op in PROTECTED if "{" in op[1]]
 
 @pytest.fixture
 def b_only_ids(world) -> dict[str, str]:
-    """Ids that exist only in gym B (the membership of the person in both gyms included)."""
-    token, _ = token_create(user_id=world.b.people["owner"].id, gym_id=world.b.id, name="b-only")
-    both_in_b = Membership.objects.get(gym_id=world.b.id, user__email="both@example.test")
-    return {
-        "/api/v1/members/{id}/": str(both_in_b.pk),
-        "/api/v1/tokens/{id}/": str(token.pk),
-    }
+    """Concrete URLs holding ids that exist only in gym B, per path template."""
+    urls: dict[str, str] = {}
+    for table in TABLES:
+        if hasattr(table, "b_only_urls"):
+            urls.update(table.b_only_urls(world))
+    return urls
 
 
 def call(client: APIClient, method: str, path: str, ids: dict[str, str]) -> Any:
-    url = path.replace("{id}", ids[path]) if "{id}" in path else path
+    url = ids[path] if "{" in path else path
     body = BODIES.get((method, path))
     data = "" if body is None else json.dumps(body)
     return client.generic(method, url, data=data, content_type="application/json")
 
 
-def test_every_operation_is_covered():
+def test_every_operation_is_covered(b_only_ids):
     assert len(WITH_IDS) >= 5
-    paths_with_ids = {p for _, p in OPERATIONS if "{" in p}
-    assert paths_with_ids <= {"/api/v1/members/{id}/", "/api/v1/tokens/{id}/"}, (
-        "A new endpoint with path parameters needs B-only ids in b_only_ids()"
-    )
+    missing = {p for _, p in OPERATIONS if "{" in p} - set(b_only_ids)
+    assert not missing, f"Add B-only URLs for {sorted(missing)} to the context's tests/isolation_ids.py"
     writes = {op for op in OPERATIONS if op[0] in {"POST", "PATCH", "PUT"}}
-    assert writes <= set(BODIES), "A new write endpoint needs a body in BODIES"
+    assert writes <= set(BODIES), (
+        f"Add bodies for {sorted(writes - set(BODIES))} to the context's tests/isolation_ids.py"
+    )
 
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot(world) -> tuple[Any, ...]:
-    gym_b = Gym.objects.get(pk=world.b.id)
-    return (
-        gym_b.name,
-        sorted(Membership.objects.filter(gym_id=world.b.id).values_list("user__email", "role", "status")),
-        sorted(ApiToken.objects.filter(gym_id=world.b.id).values_list("prefix", "revoked_at")),
-    )
+    return tuple(table.snapshot_b(world) for table in TABLES if hasattr(table, "snapshot_b"))
 
 
 @pytest.mark.parametrize(("method", "path"), WITH_IDS)

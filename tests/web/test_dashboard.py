@@ -79,10 +79,12 @@ def test_managers_see_the_gyms_people_and_roles(world: World, gym_a: GymFixture,
         ("admin-a@example.test", "Admin"),
         ("both@example.test", "Trainer"),
         ("trainer-a@example.test", "Trainer"),
+        ("trainer2-a@example.test", "Trainer"),
         ("clinician-a@example.test", "Clinician"),
         ("member-a@example.test", "Member"),
+        ("member2-a@example.test", "Member"),
     ]
-    assert inner_text(page, "active-count") == "6"
+    assert inner_text(page, "active-count") == "8"
     assert "-b@example.test" not in page
 
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from apps.common.api.serializers import StrictSerializer
 from apps.organizations.facade.contracts import MembershipStatus, Role
-from apps.organizations.models import HEX_COLOUR, ROLE_CHOICES, Gym, Membership
+from apps.organizations.models import HEX_COLOUR, ROLE_CHOICES, CoachingAssignment, Gym, Membership
 from apps.organizations.routing import gym_url
 
 
@@ -106,3 +106,33 @@ class SignUpResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     subdomain = serializers.CharField()
     url = serializers.URLField()
     login_url = serializers.URLField()
+
+
+class CoachingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    trainer_email = serializers.EmailField(source="trainer.email", read_only=True)
+    trainer_name = serializers.CharField(source="trainer.full_name", read_only=True)
+    client_email = serializers.EmailField(source="client.email", read_only=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+
+    class Meta:
+        model = CoachingAssignment
+        fields = [
+            "id", "trainer_id", "trainer_email", "trainer_name",
+            "client_id", "client_email", "client_name", "assigned_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CoachingCreateSerializer(StrictSerializer):
+    trainer_id = serializers.UUIDField()
+    client_id = serializers.UUIDField()
+
+
+class HipaaModeSerializer(StrictSerializer):
+    enabled = serializers.BooleanField()
+    accept_baa = serializers.BooleanField(default=False)
+
+
+class HipaaModeResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    hipaa_mode = serializers.BooleanField()
+    baa_accepted_at = serializers.DateTimeField(allow_null=True)

@@ -16,7 +16,7 @@ from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, 
 from apps.organizations import selectors, services
 from apps.organizations.api import serializers as s
 from apps.organizations.facade.contracts import MembershipStatus, Role
-from apps.organizations.models import Gym, Membership
+from apps.organizations.models import CoachingAssignment, Gym, Membership
 from apps.organizations.routing import gym_url
 from apps.organizations.views import credentials_checker
 from apps.users.facade import api as users
@@ -182,3 +182,102 @@ class SignUpView(generics.GenericAPIView):  # type: ignore[type-arg]
             "login_url": gym_url(request._request, subdomain, "/login/"),
         }
         return Response(result, status=status.HTTP_201_CREATED)
+
+
+class CoachingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Who coaches whom in this gym. Owners and admins see and manage every assignment;
+    a trainer sees their own clients; anyone else sees who coaches them."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.CoachingSerializer
+    filterset_fields = ["trainer_id", "client_id"]
+    ordering_fields = ["assigned_at"]
+    queryset = CoachingAssignment.objects.none()
+
+    def get_queryset(self) -> QuerySet[CoachingAssignment]:
+        if getattr(self, "swagger_fake_view", False):
+            return CoachingAssignment.objects.none()
+        qs = selectors.coaching_of_gym(gym_id=self.request._request.tenant.id).select_related(  # type: ignore[attr-defined]
+            "trainer", "client"
+        )
+        role, me = current_role(self.request), caller_id(self.request)
+        if role in MANAGERS:
+            return qs
+        if role == Role.TRAINER.value:
+            return qs.filter(trainer_id=me)
+        return qs.filter(client_id=me)
+
+    @extend_schema(request=s.CoachingCreateSerializer, responses={201: s.CoachingSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        role = current_role(request)
+        if role not in MANAGERS:
+            raise PermissionDenied("Only owners and admins assign coaches.")
+        data = s.CoachingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.coaching_assign(
+            gym=_gym(request),
+            trainer_id=data.validated_data["trainer_id"],
+            client_id=data.validated_data["client_id"],
+            actor_id=caller_id(request),
+            actor_role=Role(role),
+            meta=users.request_meta(request._request),
+        )
+        out = self.get_queryset().get(pk=assignment.pk)
+        return Response(s.CoachingSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assignment = self.get_object()
+        role = current_role(request)
+        if role not in MANAGERS:
+            raise PermissionDenied("Only owners and admins unassign coaches.")
+        services.coaching_unassign(
+            assignment=assignment,
+            actor_id=caller_id(request),
+            actor_role=Role(role),
+            meta=users.request_meta(request._request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HipaaModeView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """The gym's HIPAA mode. Owners turn it on (accepting the business associate agreement)
+    or off; owners and admins see it."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.HipaaModeSerializer
+
+    def get_object(self) -> Gym:
+        return _gym(self.request)
+
+    @staticmethod
+    def _out(gym: Gym) -> dict[str, Any]:
+        return {"hipaa_mode": gym.hipaa_mode, "baa_accepted_at": gym.baa_accepted_at}
+
+    @extend_schema(responses=s.HipaaModeResultSerializer)
+    def get(self, request: Request) -> Response:
+        if current_role(request) not in MANAGERS:
+            raise PermissionDenied("Only owners and admins see HIPAA mode.")
+        return Response(s.HipaaModeResultSerializer(self._out(self.get_object())).data)
+
+    @extend_schema(request=s.HipaaModeSerializer, responses=s.HipaaModeResultSerializer)
+    def put(self, request: Request) -> Response:
+        role = current_role(request)
+        if role != Role.OWNER.value:
+            raise PermissionDenied("Only an owner changes HIPAA mode.")
+        data = s.HipaaModeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gym = services.gym_hipaa_mode_set(
+            gym=self.get_object(),
+            enabled=data.validated_data["enabled"],
+            accept_baa=data.validated_data["accept_baa"],
+            actor_id=caller_id(request),
+            actor_role=Role(role),
+            meta=users.request_meta(request._request),
+        )
+        return Response(s.HipaaModeResultSerializer(self._out(gym)).data)

@@ -8,13 +8,14 @@ from django.http import HttpRequest
 
 from apps.organizations import routing, selectors
 from apps.organizations.facade.contracts import (
+    CoachingInfo,
     GymMemberInfo,
     GymRoute,
     MembershipInfo,
     MembershipStatus,
     Role,
 )
-from apps.organizations.models import Membership
+from apps.organizations.models import CoachingAssignment, Membership
 
 
 def gym_url(*, request: HttpRequest, subdomain: str, path: str = "/") -> str:
@@ -75,3 +76,33 @@ def members_of_gym(*, gym_id: int) -> list[GymMemberInfo]:
         for m in selectors.memberships_of_gym(gym_id=gym_id).exclude(status=MembershipStatus.REMOVED.value)
     ]
     return sorted(rows, key=lambda r: (_ROLE_ORDER[r.role], (r.full_name or r.email).lower()))
+
+
+def _coaching(a: CoachingAssignment) -> CoachingInfo:
+    return CoachingInfo(
+        id=a.id, gym_id=a.gym_id, trainer_id=a.trainer_id, client_id=a.client_id, assigned_at=a.assigned_at
+    )
+
+
+def is_coach_of(*, gym_id: int, trainer_id: UUID, client_id: UUID) -> bool:
+    """Whether ``trainer_id`` currently coaches ``client_id`` in this gym (both active members).
+
+    This is the only question other contexts may ask to decide whether a trainer may see a
+    member's training, clearance or restrictions."""
+    return (
+        selectors.coaching_of_gym(gym_id=gym_id).filter(trainer_id=trainer_id, client_id=client_id).exists()
+    )
+
+
+def clients_of(*, gym_id: int, trainer_id: UUID) -> list[UUID]:
+    """The people ``trainer_id`` currently coaches in this gym (one query)."""
+    return list(
+        selectors.coaching_of_gym(gym_id=gym_id)
+        .filter(trainer_id=trainer_id)
+        .values_list("client_id", flat=True)
+    )
+
+
+def coaches_of(*, gym_id: int, client_id: UUID) -> list[CoachingInfo]:
+    """Who currently coaches ``client_id`` in this gym."""
+    return [_coaching(a) for a in selectors.coaching_of_gym(gym_id=gym_id).filter(client_id=client_id)]

@@ -56,6 +56,9 @@ class GymRoute:
     status: GymStatus
     cors_allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     domain_url: str = ""
+    # The gym runs in HIPAA mode: the strictest health-data settings apply (MFA for every staff
+    # role, shorter sessions); see apps/common/health.py.
+    hipaa_mode: bool = False
 
     @property
     def is_public(self) -> bool:
@@ -89,3 +92,14 @@ class GymMemberInfo:
     role: Role
     status: MembershipStatus
     joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingInfo:
+    """A trainer coaching a client in one gym. Both people are active members while it counts."""
+
+    id: UUID
+    gym_id: int
+    trainer_id: UUID
+    client_id: UUID
+    assigned_at: datetime

@@ -20,6 +20,9 @@ class SecurityEventKind(StrEnum):
     MEMBERSHIP_REMOVED = "membership_removed"
     PASSWORD_CHANGED = "password_changed"
     GYM_CREATED = "gym_created"
+    COACH_ASSIGNED = "coach_assigned"
+    COACH_UNASSIGNED = "coach_unassigned"
+    HIPAA_MODE_CHANGED = "hipaa_mode_changed"
 
 
 @dataclass(frozen=True, slots=True)
