@@ -311,6 +311,18 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "apps.organizations.models.ROLE_CHOICES",
         "MembershipStatusEnum": "apps.organizations.models.MEMBERSHIP_STATUS_CHOICES",
+        # -- workouts: core --
+        "ExerciseSourceEnum": "apps.workouts.facade.contracts.EXERCISE_SOURCES",
+        "ExerciseCategoryEnum": "apps.workouts.facade.contracts.EXERCISE_CATEGORIES",
+        "ExerciseLevelEnum": "apps.workouts.facade.contracts.LEVELS",
+        "MechanicEnum": "apps.workouts.facade.contracts.MECHANICS",
+        "ForceEnum": "apps.workouts.facade.contracts.FORCES",
+        "EquipmentEnum": "apps.workouts.facade.contracts.EQUIPMENT",
+        "MuscleEnum": "apps.workouts.facade.contracts.MUSCLES",
+        "TrainingGoalEnum": "apps.workouts.facade.contracts.GOALS",
+        "ExperienceEnum": "apps.workouts.facade.contracts.EXPERIENCES",
+        "ProgramStatusEnum": "apps.workouts.facade.contracts.PROGRAM_STATUSES",
+        "ProgramSourceEnum": "apps.workouts.facade.contracts.PROGRAM_SOURCES",
     },
 }
 
