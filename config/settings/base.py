@@ -114,6 +114,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "apps.workouts",
     "apps.medical",
+    "apps.medical.audit",  # health-data audit trail (wt-audit)
     "apps.trainers",
     "apps.plugins",
 ]
@@ -419,3 +420,8 @@ LOGGING = {
 # environment, never derived from SECRET_KEY. The current key (default: the first) encrypts.
 ENCRYPTION_KEYS = env.str("GYM_ENCRYPTION_KEYS", default="")
 ENCRYPTION_CURRENT_KEY = env.str("GYM_ENCRYPTION_CURRENT_KEY", default="")
+
+# --- Health-data audit (apps.medical.audit; docs/architecture/adr/0019-health-data-audit-trail.md)
+# Audit entries and disclosures are kept at least this long (45 CFR 164.316(b)(2)(i)); nothing
+# deletes them, and the accounting of disclosures covers this many years.
+AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=6)
