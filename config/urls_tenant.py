@@ -27,6 +27,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("", include(router.urls)),
+    path("medical/", include("apps.medical.api.urls")),  # medical (wt-medical)
 ]
 
 urlpatterns = [

@@ -47,6 +47,7 @@ class Grant:
 
 
 NO_ACCESS = Grant(level=Level.NONE, basis="none", purpose=Purpose.OPERATIONS)
+SELF = Grant(level=Level.FULL, basis="self", purpose=Purpose.SELF_ACCESS)
 
 
 def is_member_of_gym(*, gym_id: int, user_id: UUID) -> bool:
@@ -57,7 +58,7 @@ def is_member_of_gym(*, gym_id: int, user_id: UUID) -> bool:
 def grant_for(*, gym_id: int, actor_id: UUID, role: str | None, member_id: UUID, now: datetime) -> Grant:
     """What ``actor_id`` (with ``role`` in gym ``gym_id``) may see of ``member_id``'s record."""
     if actor_id == member_id:
-        return Grant(level=Level.FULL, basis="self", purpose=Purpose.SELF_ACCESS)
+        return SELF
     glass = selectors.break_glass_live(actor_id=actor_id, member_id=member_id, now=now)
     if glass is not None:
         return Grant(level=Level.FULL, basis="break_glass", purpose=Purpose.EMERGENCY, grant_id=str(glass.id))

@@ -610,6 +610,10 @@ class DocumentIntegrityError(Exception):
     """A stored document's bytes do not match the SHA-256 recorded at upload."""
 
 
+def document_max_bytes() -> int:
+    return int(getattr(settings, "MEDICAL_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024))
+
+
 def _sniff(data: bytes) -> str | None:
     for content_type, magics in DOCUMENT_TYPES.items():
         if any(data.startswith(m) for m in magics):
@@ -623,7 +627,7 @@ def document_attach(
 ) -> ClearanceDocument:
     """Attach (or replace) a clearance's document: PDF, PNG or JPEG by content, at most
     ``MEDICAL_DOCUMENT_MAX_BYTES``; stored encrypted with its SHA-256."""
-    limit = int(getattr(settings, "MEDICAL_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024))
+    limit = document_max_bytes()
     if not data:
         raise ValidationError({"file": ["The file is empty."]})
     if len(data) > limit:

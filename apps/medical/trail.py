@@ -26,13 +26,22 @@ def label(obj: models.Model | type[models.Model]) -> str:
     return str(obj._meta.label_lower)
 
 
+def subject_of(row: models.Model) -> UUID | None:
+    """Whose health data a row is: its ``member_id``, or its clearance's for a document."""
+    subject = getattr(row, "member_id", None)
+    if subject is None and hasattr(row, "clearance_id"):
+        clearance = getattr(row, "clearance", None)
+        subject = getattr(clearance, "member_id", None)
+    return subject
+
+
 def read(
     *, meta: AuditMeta, rows: Iterable[models.Model], action: AccessAction, purpose: Purpose, grant: str = ""
 ) -> int:
     """One access entry per row read (rows carry ``member_id``), grouped by model."""
     by_type: dict[str, list[AccessedObject]] = {}
     for row in rows:
-        subject = getattr(row, "member_id", None)
+        subject = subject_of(row)
         by_type.setdefault(label(row), []).append(AccessedObject(object_id=str(row.pk), subject_id=subject))
     detail = {"grant": grant} if grant else None
     return sum(
@@ -56,7 +65,7 @@ def changed(
     audit.change_record(
         request_meta=meta,
         actor_id=actor_id if meta is None else None,
-        subject_id=subject_id if subject_id is not None else getattr(row, "member_id", None),
+        subject_id=subject_id if subject_id is not None else subject_of(row),
         object_type=label(row),
         object_id=str(row.pk),
         action=action,
