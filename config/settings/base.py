@@ -425,3 +425,20 @@ ENCRYPTION_CURRENT_KEY = env.str("GYM_ENCRYPTION_CURRENT_KEY", default="")
 # Audit entries and disclosures are kept at least this long (45 CFR 164.316(b)(2)(i)); nothing
 # deletes them, and the accounting of disclosures covers this many years.
 AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=6)
+
+# --- MFA, sessions and re-authentication (apps.users, apps.edge; ADR 0014)
+SHARED_APPS = [*SHARED_APPS, "django_otp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "apps.edge.middleware.SessionPolicyMiddleware",
+    "apps.edge.middleware.MfaMiddleware",
+]
+# Roles that must use MFA (apps.common.health.role_requires_mfa) also get these session limits.
+HEALTH_SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("HEALTH_SESSION_IDLE_MINUTES", default=15))
+HEALTH_SESSION_MAX_AGE = timedelta(hours=env.int("HEALTH_SESSION_MAX_HOURS", default=12))
+# How long a re-authentication (POST /api/v1/auth/reauth/) counts as recent.
+REAUTH_WINDOW = timedelta(minutes=5)
+MFA_ISSUER = PLATFORM_NAME
+MFA_RECOVERY_CODE_COUNT = 10
+OTP_STATIC_THROTTLE_FACTOR = 1
