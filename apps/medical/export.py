@@ -71,7 +71,14 @@ def export_build(*, member_id: UUID, gym_id: int) -> Export:
             for x in record.screenings
         ],
         "conditions": [
-            {"id": x.id, "name": x.name, "notes": x.notes, "source": x.source, "created_at": x.created_at}
+            {
+                "id": x.id,
+                "description": x.description,
+                "severity": x.severity,
+                "notes": x.notes,
+                "source": x.source,
+                "created_at": x.created_at,
+            }
             for x in record.conditions
         ],
         "injuries": [

@@ -387,17 +387,25 @@ def screenings_remind_expiring(*, within_days: int = 30) -> int:
 def condition_create(
     *,
     member_id: UUID,
-    name: str,
+    description: str,
+    severity: str,
     notes: str,
     source: RestrictionSource,
     author_id: UUID,
     meta: trail.AuditMeta,
 ) -> Condition:
-    if not name.strip():
-        raise ValidationError({"name": ["Name the condition."]})
+    errors: dict[str, list[str]] = {}
+    if not description.strip():
+        errors["description"] = ["Describe the condition."]
+    severities = health.vocabulary()["severities"]
+    if severity and severity not in severities:
+        errors["severity"] = [f"Unknown severity. Allowed values: {', '.join(severities)}."]
+    if errors:
+        raise ValidationError(errors)
     row = Condition(
         member_id=member_id,
-        name=name.strip(),
+        description=description.strip(),
+        severity=severity,
         notes=notes,
         source=source.value,
         author_id=author_id,
@@ -408,7 +416,7 @@ def condition_create(
         meta=meta,
         row=row,
         action=trail.ChangeAction.CREATE,
-        fields=["name", "notes"],
+        fields=["description", "severity", "notes"],
         purpose=_purpose(source),
     )
     return row

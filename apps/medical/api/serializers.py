@@ -62,7 +62,8 @@ class ScreeningSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ConditionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.UUIDField(read_only=True)
-    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    severity = serializers.CharField(read_only=True)
     notes = serializers.CharField(read_only=True)
     source = serializers.CharField(read_only=True)  # type: ignore[assignment]
     author_id = serializers.UUIDField(read_only=True)
@@ -223,7 +224,8 @@ class RestrictionInSerializer(StrictSerializer):
 
 
 class ConditionInSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=500)
+    severity = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
     notes = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
@@ -269,4 +271,3 @@ class ScreeningRuleInSerializer(StrictSerializer):
     severity = serializers.CharField(max_length=40, required=False)
     reason = serializers.CharField(max_length=200, required=False)
     active = serializers.BooleanField(required=False)
-

@@ -21,7 +21,9 @@ urlpatterns: list[URLPattern] = [
     path("members/<uuid:member_id>/record/", v.RecordView.as_view(), name="medical-record"),
     path("members/<uuid:member_id>/conditions/", v.ConditionsView.as_view(), name="medical-conditions"),
     path(
-        "members/<uuid:member_id>/conditions/<uuid:item_id>/", v.ConditionView.as_view(), name="medical-condition"
+        "members/<uuid:member_id>/conditions/<uuid:item_id>/",
+        v.ConditionView.as_view(),
+        name="medical-condition",
     ),
     path("members/<uuid:member_id>/injuries/", v.InjuriesView.as_view(), name="medical-injuries"),
     path("members/<uuid:member_id>/injuries/<uuid:item_id>/", v.InjuryView.as_view(), name="medical-injury"),

@@ -192,7 +192,9 @@ class _ItemsView(HealthView):
             return RestrictionSource.SELF_REPORT
         grant = self.grant(member_id, Level.FULL)
         if self.role != "clinician" or grant.basis not in ("consent", "break_glass"):
-            raise exceptions.PermissionDenied("Only the member or a clinician with their consent adds to the record.")
+            raise exceptions.PermissionDenied(
+                "Only the member or a clinician with their consent adds to the record."
+            )
         return RestrictionSource.CLINICIAN
 
     def get(self, request: Request, member_id: UUID) -> Response:
@@ -221,7 +223,9 @@ class _ItemView(HealthView):
         else:
             grant = self.grant(member_id, Level.FULL)
             if self.role != "clinician" or grant.basis not in ("consent", "break_glass"):
-                raise exceptions.PermissionDenied("Only the member or a clinician with their consent changes the record.")
+                raise exceptions.PermissionDenied(
+                    "Only the member or a clinician with their consent changes the record."
+                )
             purpose = trail.Purpose.TREATMENT
         row = self.model.objects.filter(pk=item_id, member_id=member_id).first()
         if row is None:
@@ -243,7 +247,8 @@ class ConditionsView(_ItemsView):
     def create(self, *, member_id: UUID, source: RestrictionSource, values: dict[str, Any]) -> Any:
         return services.condition_create(
             member_id=member_id,
-            name=values["name"],
+            description=values["description"],
+            severity=values["severity"],
             notes=values["notes"],
             source=source,
             author_id=self.actor,
@@ -323,7 +328,9 @@ class RestrictionsView(HealthView):
         else:
             grant = self.grant(member_id, Level.FULL)
             if self.role != "clinician" or grant.basis not in ("consent", "break_glass"):
-                raise exceptions.PermissionDenied("Only the member or a clinician with their consent adds restrictions.")
+                raise exceptions.PermissionDenied(
+                    "Only the member or a clinician with their consent adds restrictions."
+                )
             source = RestrictionSource.CLINICIAN
         data = s.RestrictionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -368,7 +375,9 @@ class RestrictionView(HealthView):
         else:
             grant = self.grant(member_id, Level.FULL)
             if self.role != "clinician" or grant.basis not in ("consent", "break_glass"):
-                raise exceptions.PermissionDenied("Only a clinician with the member's consent ends restrictions.")
+                raise exceptions.PermissionDenied(
+                    "Only a clinician with the member's consent ends restrictions."
+                )
             row = Restriction.objects.filter(pk=item_id, member_id=member_id).first()
             purpose = trail.Purpose.TREATMENT
         if row is None:
@@ -376,7 +385,11 @@ class RestrictionView(HealthView):
         with transaction.atomic():
             services.restriction_end(restriction=row, actor_id=self.actor)
             trail.changed(
-                meta=self.meta(), row=row, action=trail.ChangeAction.UPDATE, fields=["ended_at"], purpose=purpose
+                meta=self.meta(),
+                row=row,
+                action=trail.ChangeAction.UPDATE,
+                fields=["ended_at"],
+                purpose=purpose,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -459,18 +472,24 @@ class ClearanceDocumentView(HealthView):
         response["X-Content-Type-Options"] = "nosniff"
         return guard.no_store(response)
 
-    @extend_schema(request={"multipart/form-data": s.DocumentInSerializer}, responses={201: s.DocumentInfoSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.DocumentInSerializer}, responses={201: s.DocumentInfoSerializer}
+    )
     def put(self, request: Request, member_id: UUID, clearance_id: UUID) -> Response:
         grant = self.grant(member_id, Level.FULL)
         if self.role != "clinician" or grant.basis not in ("consent", "break_glass"):
-            raise exceptions.PermissionDenied("Only a clinician with the member's consent attaches documents.")
+            raise exceptions.PermissionDenied(
+                "Only a clinician with the member's consent attaches documents."
+            )
         clearance = self._clearance(member_id, clearance_id)
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": ["Attach the document as the multipart field 'file'."]})
         limit = services.document_max_bytes()
         if upload.size is not None and upload.size > limit:
-            raise exceptions.ValidationError({"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]})
+            raise exceptions.ValidationError(
+                {"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]}
+            )
         doc = services.document_attach(
             clearance=clearance,
             data=upload.read(),
@@ -486,7 +505,9 @@ class ConsentsView(HealthView):
 
     @extend_schema(responses=s.ConsentSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(s.ConsentSerializer(selectors.consents_of_member(member_id=self.actor), many=True).data)
+        return Response(
+            s.ConsentSerializer(selectors.consents_of_member(member_id=self.actor), many=True).data
+        )
 
     @extend_schema(request=s.ConsentInSerializer, responses={201: s.ConsentSerializer})
     def post(self, request: Request) -> Response:
@@ -497,9 +518,15 @@ class ConsentsView(HealthView):
         grantee = v["grantee_id"]
         if kind == GranteeKind.CLINICIANS:
             if grantee is not None:
-                raise exceptions.ValidationError({"grantee_id": ["Leave empty when consenting to every clinician."]})
+                raise exceptions.ValidationError(
+                    {"grantee_id": ["Leave empty when consenting to every clinician."]}
+                )
         else:
-            info = None if grantee is None else organizations.active_membership(gym_id=self.gym_id, user_id=grantee)
+            info = (
+                None
+                if grantee is None
+                else organizations.active_membership(gym_id=self.gym_id, user_id=grantee)
+            )
             if info is None or str(info.role) != kind.value or grantee == self.actor:
                 raise exceptions.ValidationError({"grantee_id": [f"Name a {kind.value} of this gym."]})
         consent = services.consent_grant(
@@ -537,7 +564,9 @@ class BreakGlassView(HealthView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if not users.mfa_verify_code(user_id=self.actor, code=v["code"]):
-            raise exceptions.PermissionDenied("The MFA code is wrong or already used; emergency access was not opened.")
+            raise exceptions.PermissionDenied(
+                "The MFA code is wrong or already used; emergency access was not opened."
+            )
         owners = tuple(
             m.user_id for m in organizations.members_of_gym(gym_id=self.gym_id) if str(m.role) == "owner"
         )
@@ -593,7 +622,9 @@ class ClientsView(HealthView):
                 meta=self.meta(),
                 rows=rows,
                 action=trail.AccessAction.LIST,
-                purpose=trail.Purpose.TREATMENT if self.role == "clinician" else trail.Purpose.TRAINING_SAFETY,
+                purpose=trail.Purpose.TREATMENT
+                if self.role == "clinician"
+                else trail.Purpose.TRAINING_SAFETY,
             )
         return Response(s.ClientSummarySerializer(out, many=True).data)
 
