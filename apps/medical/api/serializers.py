@@ -15,7 +15,6 @@ from apps.common import health
 from apps.common.api.serializers import StrictSerializer
 from apps.medical.models import ClearanceDecision, GranteeKind
 
-
 # --- output: what a coach may see (clearance status and restrictions)
 
 
