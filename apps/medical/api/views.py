@@ -647,10 +647,10 @@ class RulesView(HealthView):
 class RuleView(HealthView):
     @extend_schema(request=s.ScreeningRuleInSerializer, responses=s.ScreeningRuleSerializer)
     def patch(self, request: Request, rule_id: UUID) -> Response:
-        _require_clinician(self.role)
         rule = ScreeningRule.objects.filter(pk=rule_id).first()
         if rule is None:
             raise exceptions.NotFound()
+        _require_clinician(self.role)
         data = s.ScreeningRuleInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rule = services.screening_rule_update(
