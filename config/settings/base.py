@@ -442,3 +442,13 @@ REAUTH_WINDOW = timedelta(minutes=5)
 MFA_ISSUER = PLATFORM_NAME
 MFA_RECOVERY_CODE_COUNT = 10
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Medical (apps.medical; ADR 0012): documents up to this size; daily screening reminders.
+MEDICAL_DOCUMENT_MAX_BYTES = env.int("MEDICAL_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "medical-remind-expiring-screenings": {
+        "task": "medical.remind_expiring_screenings",
+        "schedule": 24 * 3600.0,
+    },
+}
