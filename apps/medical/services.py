@@ -725,6 +725,18 @@ def consent_revoke(*, consent: Consent, meta: trail.AuditMeta) -> Consent:
     return consent
 
 
+def break_glass_check(*, reason: str, minutes: int, rules: Policy) -> None:
+    """Refuse a request for emergency access before its MFA code is spent."""
+    errors: dict[str, list[str]] = {}
+    if len(reason.strip()) < 10:
+        errors["reason"] = ["Type the reason for emergency access (at least 10 characters)."]
+    if not 1 <= minutes <= rules.break_glass_max_minutes:
+        mode = " in HIPAA mode" if rules.hipaa_mode else ""
+        errors["minutes"] = [f"Emergency access lasts 1 to {rules.break_glass_max_minutes} minutes{mode}."]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def break_glass_start(
     *,
@@ -737,14 +749,7 @@ def break_glass_start(
     meta: trail.AuditMeta,
 ) -> BreakGlass:
     """Open emergency access (MFA already re-verified by the caller) and alert the owners."""
-    errors: dict[str, list[str]] = {}
-    if len(reason.strip()) < 10:
-        errors["reason"] = ["Type the reason for emergency access (at least 10 characters)."]
-    if not 1 <= minutes <= rules.break_glass_max_minutes:
-        mode = " in HIPAA mode" if rules.hipaa_mode else ""
-        errors["minutes"] = [f"Emergency access lasts 1 to {rules.break_glass_max_minutes} minutes{mode}."]
-    if errors:
-        raise ValidationError(errors)
+    break_glass_check(reason=reason, minutes=minutes, rules=rules)
     now = clock.now()
     access = BreakGlass(
         actor_id=actor_id,

@@ -563,6 +563,7 @@ class BreakGlassView(HealthView):
         data = s.BreakGlassInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        services.break_glass_check(reason=v["reason"], minutes=v["minutes"], rules=guard.gym_policy(request))
         if not users.mfa_verify_code(user_id=self.actor, code=v["code"]):
             raise exceptions.PermissionDenied(
                 "The MFA code is wrong or already used; emergency access was not opened."

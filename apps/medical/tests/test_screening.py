@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from apps.common.models import OutboxEvent
 from apps.medical import questionnaires, services
+from apps.medical.audit.api import system_meta
 from apps.medical.models import Questionnaire, Screening
 from apps.medical.tasks import remind_expiring_screenings
 from apps.medical.tests.helpers import ALL_NO, KNEE_YES, screening_body
@@ -147,7 +148,7 @@ def test_bad_screening_is_400_naming_questions_and_writes_nothing(
 def test_expiring_screenings_are_announced_once(gym_a: Any, in_gym: Any, frozen: Any) -> None:
     clock = frozen(NOW)
     member = gym_a.people["member"].id
-    meta = services.trail.audit.system_meta(label="test")
+    meta = system_meta(label="test")
     with in_gym(gym_a):
         s = services.screening_submit(
             member_id=member, answers=ALL_NO, signed_name="M", date_of_birth=BORN, meta=meta
