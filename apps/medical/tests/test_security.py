@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.common.models import OutboxEvent
+from apps.common.tenancy import current_schema
 from apps.medical.audit.api import disclosures_of_member, entries_of_subject
 from apps.medical.models import ClearanceDocument
 from apps.medical.tests.helpers import KNEE_YES, grant_consent, screening_body
@@ -104,7 +105,7 @@ def _tables() -> list[str]:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables"
             " WHERE table_schema = %s AND table_name LIKE 'medical%%'",
-            [connection.schema_name],
+            [current_schema()],
         )
         return sorted(r[0] for r in cursor.fetchall())
 
