@@ -106,7 +106,9 @@ def test_a_token_without_mfa_is_refused_for_mfa_roles(gym_a, role):
     if role in MFA_ROLES[False]:
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "mfa_required"
-        assert "this token was not created from an MFA-verified session" in response.json()["error"]["message"]
+        assert (
+            "this token was not created from an MFA-verified session" in response.json()["error"]["message"]
+        )
     else:
         assert response.status_code == 200
     assert _token(gym_a, role, mfa=True).get("/api/v1/me/").status_code == 200
@@ -136,4 +138,6 @@ def test_mfa_management_is_refused_to_tokens(gym_a):
         assert response.status_code in {400, 403}, path
         if response.status_code == 400:
             pytest.fail(f"{path} accepted a token caller")
-        assert response.json()["error"]["message"] == "Do this from a signed-in session, not with an API token."
+        assert (
+            response.json()["error"]["message"] == "Do this from a signed-in session, not with an API token."
+        )

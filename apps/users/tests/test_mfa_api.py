@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _kinds(user_id) -> list[str]:
-    return list(SecurityEvent.objects.filter(subject_id=user_id).order_by("id").values_list("kind", flat=True))
+    return list(
+        SecurityEvent.objects.filter(subject_id=user_id).order_by("id").values_list("kind", flat=True)
+    )
 
 
 def test_enrolment_with_qr_manual_key_confirmation_and_codes_shown_once(gym_a, api_for, clock):
@@ -119,7 +121,9 @@ def test_a_recovery_code_works_once(gym_a, api_for):
 
 
 def test_verify_before_enrolment_is_a_clear_400(gym_a, api_for):
-    response = api_for(gym_a, "trainer", mfa=False).post("/api/v1/auth/mfa/verify/", {"code": "1"}, format="json")
+    response = api_for(gym_a, "trainer", mfa=False).post(
+        "/api/v1/auth/mfa/verify/", {"code": "1"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
         "code": ["Set up an authenticator app first (POST /api/v1/me/mfa/totp/)."]
@@ -140,7 +144,7 @@ def test_failures_are_throttled_with_a_growing_delay(gym_a, api_for, clock):
     client = api_for(gym_a, "trainer", mfa=False)
 
     def verify(code: str) -> int:
-        return client.post("/api/v1/auth/mfa/verify/", {"code": code}, format="json").status_code
+        return client.post(  # type: ignore[no-any-return]"/api/v1/auth/mfa/verify/", {"code": code}, format="json").status_code
 
     assert verify("000000") == 400
     clock.advance(seconds=1.5)
