@@ -43,6 +43,10 @@ def mark_mfa_verified(session: Any) -> None:
     session[MFA_AT] = now()
 
 
+def clear_mfa(session: Any) -> None:
+    session.pop(MFA_AT, None)
+
+
 def mark_reauthenticated(session: Any) -> None:
     session[REAUTH_AT] = now()
 

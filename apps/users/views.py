@@ -55,6 +55,8 @@ def _keep_this_session(request: HttpRequest, *, mfa_verified: bool) -> None:
     update_session_auth_hash(request, User.objects.get(pk=_uid(request)))
     if mfa_verified:
         session_state.mark_mfa_verified(request.session)
+    else:
+        session_state.clear_mfa(request.session)
 
 
 def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:

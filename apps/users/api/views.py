@@ -99,6 +99,8 @@ def _keep_this_session(request: Request, *, mfa_verified: bool) -> None:
     update_session_auth_hash(request._request, user)
     if mfa_verified:
         session_state.mark_mfa_verified(request._request.session)
+    else:
+        session_state.clear_mfa(request._request.session)
 
 
 def _check_password(request: Request, password: str) -> bool:
