@@ -34,7 +34,7 @@ class AccessLoggedMixin:
     audit_subject_attr: ClassVar[str] = "member_id"
     audit_default_purpose: ClassVar[Purpose] = Purpose.TREATMENT
 
-    request: Request
+    request: Any  # the DRF Request of the view this is mixed into
     _audit_done: bool = False
 
     def audit_purpose(self) -> Purpose:

@@ -7,6 +7,7 @@ rights would."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -34,7 +35,7 @@ def _entries(gym, n: int) -> list[int]:
         return list(AuditEntry.objects.order_by("seq").values_list("id", flat=True))
 
 
-def _tamper(gym, *statements: tuple[str, list[object]]) -> None:
+def _tamper(gym, *statements: tuple[str, list[Any]]) -> None:
     with schema_context(gym.schema_name), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE medical_audit_auditentry DISABLE TRIGGER USER")
         cursor.execute("ALTER TABLE medical_audit_disclosure DISABLE TRIGGER USER")
