@@ -4,14 +4,13 @@ from typing import Any
 
 from django import forms
 
-from apps.medical.audit.contracts import EntryKind
-from apps.medical.audit.rest.serializers import ACTIONS
+from apps.medical.audit.contracts import ALL_ACTIONS, EntryKind
 
 
 class AuditFilterForm(forms.Form):
     subject = forms.UUIDField(required=False, label="Member id")
     actor = forms.UUIDField(required=False, label="Actor id")
-    action = forms.ChoiceField(required=False, choices=[("", "any"), *((a, a) for a in ACTIONS)])
+    action = forms.ChoiceField(required=False, choices=[("", "any"), *((a, a) for a in ALL_ACTIONS)])
     kind = forms.ChoiceField(required=False, choices=[("", "any"), *((k.value, k.value) for k in EntryKind)])
     since = forms.DateTimeField(required=False, label="From")
     until = forms.DateTimeField(required=False, label="Before")

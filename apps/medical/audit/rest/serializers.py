@@ -3,10 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.common.api.serializers import StrictSerializer
-from apps.medical.audit.contracts import AccessAction, ChangeAction, EntryKind
+from apps.medical.audit.contracts import ALL_ACTIONS, EntryKind
 from apps.medical.audit.models import AuditEntry, Disclosure
-
-ACTIONS = sorted({*(a.value for a in AccessAction), *(a.value for a in ChangeAction), "disclose"})
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -36,7 +34,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 class AuditFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
     subject = serializers.UUIDField(required=False, help_text="The member whose health data was used.")
     actor = serializers.UUIDField(required=False)
-    action = serializers.ChoiceField(choices=ACTIONS, required=False)
+    action = serializers.ChoiceField(choices=ALL_ACTIONS, required=False)
     kind = serializers.ChoiceField(choices=[k.value for k in EntryKind], required=False)
     since = serializers.DateTimeField(required=False, help_text="From this time (inclusive).")
     until = serializers.DateTimeField(required=False, help_text="Before this time.")
