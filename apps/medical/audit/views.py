@@ -42,7 +42,14 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     ).order_by("-seq")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     names = {m.user_id: m.full_name or m.email for m in organizations.members_of_gym(gym_id=route.id)}
-    rows = [{"entry": e, "subject_name": names.get(e.subject_id, "") if e.subject_id else ""} for e in page]
+    rows = [
+        {
+            "entry": e,
+            "actor_name": names.get(e.actor_id, "") if e.actor_id else "",
+            "subject_name": names.get(e.subject_id, "") if e.subject_id else "",
+        }
+        for e in page
+    ]
     api.access_record(
         request_meta=api.audit_meta(request),
         subject_id=f.get("subject"),
