@@ -6,6 +6,7 @@ real services. Measured, one after another in one run:
 
 * single appends: ``access_record`` called one entry at a time, each in its own transaction
   (what a detail read costs the trail): advisory lock, read of the chain head, one INSERT;
+* the same inside one surrounding transaction (the commit's share of the cost);
 * list appends: ``access_record_many`` with 50 records per call (one list page);
 * contended single appends: ``--threads`` threads appending at once to the same gym's chain,
   each on its own connection (appends per gym are serialised by the chain lock);
@@ -110,6 +111,16 @@ def run(single: int, batches: int, threads: int, per_thread: int) -> dict[str, A
     }
     harness.log(f"single appends: {single / elapsed:.0f}/s")
 
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        for i in range(single):
+            _record(gym, subject, owner.id, i)
+    elapsed = time.perf_counter() - started
+    results["in_transaction"] = {"entries": single, "entries_per_s": single / elapsed}
+    harness.log(f"appends inside one transaction: {single / elapsed:.0f}/s")
+
     objects = [api.AccessedObject(object_id=str(i), subject_id=subject) for i in range(50)]
     started = time.perf_counter()
     for _ in range(batches):
@@ -182,6 +193,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"| single appends (`access_record`, own transaction each) | {r['single']['entries']} | "
         f"{r['single']['entries_per_s']:.0f} entries/s | p50 {r['single']['p50_ms']:.2f} ms, "
         f"p99 {r['single']['p99_ms']:.2f} ms |",
+        f"| single appends inside one caller's transaction (no commit each) | "
+        f"{r['in_transaction']['entries']} | {r['in_transaction']['entries_per_s']:.0f} entries/s | |",
         f"| list appends (`access_record_many`, 50 per call) | {r['list']['entries']} | "
         f"{r['list']['entries_per_s']:.0f} entries/s | {r['list']['ms_per_page']:.2f} ms a page |",
         f"| contended single appends, {r['contended']['threads']} threads, one gym | "
