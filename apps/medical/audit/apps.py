@@ -7,3 +7,6 @@ class MedicalAuditConfig(AppConfig):
     name = "apps.medical.audit"
     label = "medical_audit"
     verbose_name = "Health-data audit"
+
+    def ready(self) -> None:
+        from apps.medical.audit import checks  # noqa: F401 - registers the retention check

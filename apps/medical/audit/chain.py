@@ -71,10 +71,12 @@ def chain_append(entries: list[AuditEntry]) -> list[AuditEntry]:
         return []
     schema = current_schema()
     with transaction.atomic():
+        # One cursor for both statements: django-tenants sets the search path once per cursor.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(schema)])
-        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev = last if last else (0, GENESIS)
+            cursor.execute("SELECT seq, hash FROM medical_audit_auditentry ORDER BY seq DESC LIMIT 1")
+            last = cursor.fetchone()
+        seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
         for entry in entries:
             seq += 1
             entry.seq = seq

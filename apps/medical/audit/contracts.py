@@ -35,6 +35,10 @@ class ChangeAction(StrEnum):
     REVOKE = "revoke"  # consent or emergency access revoked or ended
 
 
+DISCLOSE = "disclose"  # the action of a disclosure entry
+ALL_ACTIONS = tuple(sorted({*(a.value for a in AccessAction), *(a.value for a in ChangeAction), DISCLOSE}))
+
+
 class Purpose(StrEnum):
     """Why health data was used (the minimum-necessary justification)."""
 

@@ -76,7 +76,7 @@ def entries(
     subject_id: UUID | None = None,
     actor_id: UUID | None = None,
     action: str | None = None,
-    kind: EntryKind | None = None,
+    kind: EntryKind | str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> QuerySet[AuditEntry]:
@@ -87,8 +87,8 @@ def entries(
         qs = qs.filter(actor_id=actor_id)
     if action:
         qs = qs.filter(action=action)
-    if kind is not None:
-        qs = qs.filter(kind=kind.value)
+    if kind:
+        qs = qs.filter(kind=EntryKind(kind).value)
     if since is not None:
         qs = qs.filter(occurred_at__gte=since)
     if until is not None:

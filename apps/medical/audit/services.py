@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.common.tenancy import tenant_connection
 from apps.medical.audit.chain import chain_append
 from apps.medical.audit.contracts import (
+    DISCLOSE,
     AccessAction,
     AccessedObject,
     AuditMeta,
@@ -244,7 +245,7 @@ def disclosure_record(
     entry = _entry(
         meta=meta,
         kind=EntryKind.DISCLOSURE,
-        action="disclose",
+        action=DISCLOSE,
         subject_id=subject_id,
         object_type="medical_audit.disclosure",
         object_id=str(disclosure.id),
