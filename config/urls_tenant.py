@@ -51,6 +51,7 @@ urlpatterns = [
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
+    path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
 ]
 
 # --- MFA and password pages (apps.users; ADR 0014)
