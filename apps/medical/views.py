@@ -128,9 +128,10 @@ def my_record(request: HttpRequest) -> HttpResponse:
             errors = _grant(request, me, gym_id)
             message = "" if errors else "Consent granted."
         elif action == "revoke":
-            consent = Consent.objects.filter(
-                pk=_uuid_or_none(request.POST.get("consent")), member_id=me
-            ).first()
+            consent_id = _uuid_or_none(request.POST.get("consent"))
+            consent = (
+                None if consent_id is None else Consent.objects.filter(pk=consent_id, member_id=me).first()
+            )
             if consent is None:
                 raise Http404
             services.consent_revoke(consent=consent, meta=trail.meta_for(request))
