@@ -385,3 +385,48 @@ def test_health_roles_without_mfa_are_refused(gym_a: Any, api_for: Any) -> None:
     member = gym_a.people["member"].id
     r = api_for(gym_a, "trainer", mfa=False).get(f"/api/v1/medical/members/{member}/summary/")
     assert r.status_code == 403
+
+
+def test_views_check_mfa_even_without_the_middleware(gym_a: Any, api_for: Any, settings: Any) -> None:
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("MfaMiddleware")]
+    member = gym_a.people["member"].id
+    r = api_for(gym_a, "trainer", mfa=False).get(f"/api/v1/medical/members/{member}/summary/")
+    assert r.status_code == 403
+    assert body(r)["error"] | {"request_id": ""} == {
+        "status": 403,
+        "code": "mfa_required",
+        "message": "Verify your second factor (MFA) before reading or changing health data.",
+        "request_id": "",
+    }
+    assert api_for(gym_a, "trainer").get(f"/api/v1/medical/members/{member}/summary/").status_code == 200
+
+
+def test_items_are_removed_by_the_member_and_restrictions_ended(
+    gym_a: Any, api_for: Any, in_gym: Any
+) -> None:
+    member = gym_a.people["member"].id
+    m = f"/api/v1/medical/members/{member}"
+    me = api_for(gym_a, "member")
+    med = body(me.post(f"{m}/medications/", {"text": "Ibuprofen"}, format="json"))["id"]
+    assert api_for(gym_a, "trainer").delete(f"{m}/medications/{med}/").status_code == 403
+    assert me.delete(f"{m}/medications/{med}/").status_code == 204
+    assert me.delete(f"{m}/medications/{med}/").status_code == 404
+    own = body(
+        me.post(
+            f"{m}/restrictions/", {"region": "wrist", "action": "exclude", "severity": "mild"}, format="json"
+        )
+    )
+    assert me.delete(f"{m}/restrictions/{own['id']}/").status_code == 204
+    assert body(me.get(f"{m}/restrictions/")) == []
+    with in_gym(gym_a):
+        changes = [
+            (e.kind, e.action, e.object_type)
+            for e in entries_of_subject(subject_id=member)
+            if e.kind == "change"
+        ]
+    assert changes == [
+        ("change", "create", "medical.medication"),
+        ("change", "delete", "medical.medication"),
+        ("change", "create", "medical.restriction"),
+        ("change", "update", "medical.restriction"),
+    ]
