@@ -7,7 +7,9 @@ plates' greatest common divisor, with the reachable per-side sums kept as one bi
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -103,7 +105,8 @@ class PlateLoading:
 
     @property
     def max_load(self) -> Decimal:
-        return _plain(self.bar + _from_units(2 * _side_table(self).max_side))
+        table = _side_table(self)
+        return _plain(self.bar + _from_units(2 * table.max_side * table.grain))
 
     def round(self, target: Decimal, mode: Rounding = Rounding.NEAREST) -> Decimal:
         """The loadable total nearest ``target`` (ties down), or the next one down/up.
@@ -111,22 +114,28 @@ class PlateLoading:
         Below the empty bar gives the bar; above the heaviest loadable total gives that total.
         """
         table = _side_table(self)
-        side_target = (target - self.bar) * _SCALE / 2
+        side_target = (target - self.bar) * _SCALE / (2 * table.grain)
         side = table.pick(side_target, Rounding(mode))
-        return _plain(self.bar + _from_units(2 * side))
+        return _plain(self.bar + _from_units(2 * side * table.grain))
+
+    def _side_grains(self, total: Decimal) -> int | None:
+        table = _side_table(self)
+        excess = (total - self.bar) * _SCALE / (2 * table.grain)
+        if excess < 0 or excess != excess.to_integral_value():
+            return None
+        return int(excess)
 
     def is_loadable(self, total: Decimal) -> bool:
-        excess = (total - self.bar) * _SCALE
-        if excess < 0 or excess != excess.to_integral_value() or int(excess) % 2:
-            return False
-        return _side_table(self).reachable(int(excess) // 2)
+        side = self._side_grains(total)
+        return side is not None and _side_table(self).reachable(side)
 
     def breakdown(self, total: Decimal) -> PlateBreakdown:
         """Plates per side for a loadable ``total``, heaviest first (raises if not loadable)."""
-        if not self.is_loadable(total):
-            raise EngineError(f"{total} {self.unit} cannot be loaded with this bar and these plates")
+        side = self._side_grains(total)
         table = _side_table(self)
-        remaining = int((total - self.bar) * _SCALE) // 2
+        if side is None or not table.reachable(side):
+            raise EngineError(f"{total} {self.unit} cannot be loaded with this bar and these plates")
+        remaining = side
         counts: list[PlateCount] = []
         for index, (size, pairs) in enumerate(table.stock):
             rest_mask = table.suffix_masks[index + 1]
@@ -134,7 +143,7 @@ class PlateLoading:
             while take > 0 and not (rest_mask >> (remaining - take * size)) & 1:
                 take -= 1
             if take:
-                counts.append(PlateCount(size=_plain(_from_units(size)), count=take))
+                counts.append(PlateCount(size=_from_units(size * table.grain), count=take))
                 remaining -= take * size
         assert remaining == 0
         return PlateBreakdown(total=total, bar=self.bar, per_side=tuple(counts), unit=self.unit)
@@ -142,9 +151,10 @@ class PlateLoading:
 
 @dataclass(frozen=True, slots=True)
 class _SideTable:
-    stock: tuple[tuple[int, int], ...]  # (size in thousandths, pairs), heaviest first
-    suffix_masks: tuple[int, ...]  # bit s set: per-side sum s reachable with stock[i:]
-    sums: tuple[int, ...]  # every reachable per-side sum, ascending
+    grain: int  # thousandths of the unit per step: the greatest common divisor of the plate sizes
+    stock: tuple[tuple[int, int], ...]  # (size in grains, pairs), heaviest first
+    suffix_masks: tuple[int, ...]  # bit s set: a per-side sum of s grains is reachable with stock[i:]
+    sums: tuple[int, ...]  # every reachable per-side sum in grains, ascending
 
     @property
     def max_side(self) -> int:
@@ -154,8 +164,6 @@ class _SideTable:
         return side >= 0 and bool((self.suffix_masks[0] >> side) & 1)
 
     def pick(self, side_target: Decimal, mode: Rounding) -> int:
-        import bisect
-
         sums = self.sums
         if side_target <= 0:
             return 0
@@ -172,14 +180,11 @@ class _SideTable:
 
 @functools.lru_cache(maxsize=256)
 def _side_table(setup: PlateLoading) -> _SideTable:
-    stock = sorted(
-        (
-            (_to_units(p.size, "a plate size"), p.pairs)
-            for p in (*setup.plates, *setup.micro_plates)
-            if p.pairs
-        ),
-        reverse=True,
-    )
+    units = [
+        (_to_units(p.size, "a plate size"), p.pairs) for p in (*setup.plates, *setup.micro_plates) if p.pairs
+    ]
+    grain = math.gcd(*(size for size, _ in units)) if units else 1
+    stock = sorted(((size // grain, pairs) for size, pairs in units), reverse=True)
     masks = [1]
     for size, pairs in reversed(stock):
         mask = masks[-1]
@@ -187,9 +192,9 @@ def _side_table(setup: PlateLoading) -> _SideTable:
             mask |= mask << size
         masks.append(mask)
     masks.reverse()
-    full = masks[0]
-    sums = tuple(i for i in range(full.bit_length()) if (full >> i) & 1)
-    return _SideTable(stock=tuple(stock), suffix_masks=tuple(masks), sums=sums)
+    bits = bin(masks[0])[:1:-1]  # least significant bit first
+    sums = tuple(i for i, bit in enumerate(bits) if bit == "1")
+    return _SideTable(grain=grain, stock=tuple(stock), suffix_masks=tuple(masks), sums=sums)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,6 +298,10 @@ def step_down(loading: Loading, load: Decimal, step: Decimal) -> Decimal:
     return min(new, current)
 
 
+def _floor_note(loading: Loading, load: Decimal) -> str:
+    return " (never below the lightest load)" if load == loading.min_load else ""
+
+
 def training_max_from_1rm(one_rm: Decimal, *, percent: Decimal = Decimal(90)) -> Decimal:
     """A 5/3/1 training max: ``percent`` of the 1RM, to 0.01."""
     return _pct(one_rm, percent).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -563,7 +567,8 @@ def _progress_linear(
         new = decrease(loading, load, scheme.deload_percent)
         reason = (
             f"Failure {failures} of {scheme.failures_before_deload} in a row ({done}): deload to "
-            f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}, failure count reset."
+            f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}{_floor_note(loading, new)}, "
+            "failure count reset."
         )
         return replace(state, load=new, failures=0), Change.DELOAD, reason
     reason = (
@@ -599,7 +604,8 @@ def _progress_double(
             new = decrease(loading, load, scheme.deload_percent)
             reason = (
                 f"Below {scheme.rep_low} reps {failures} sessions in a row ({done}): deload to "
-                f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}, back to {scheme.rep_low} reps."
+                f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}{_floor_note(loading, new)}, "
+                f"back to {scheme.rep_low} reps."
             )
             return (
                 replace(state, load=new, target_reps=scheme.rep_low, failures=0),
@@ -679,19 +685,17 @@ def autoregulate(scheme: RPEScheme, load: Decimal, rpe: Decimal, loading: Loadin
     step = scheme.small_step if abs(steps) == 1 else scheme.big_step
     if steps > 0:
         new = increase(loading, current, step)
-        change = Change.INCREASE if new > current else Change.HOLD
-        return SetAdjustment(
-            load=new,
-            change=change,
-            reason=f"{rated}: easier than the target, +{format_load(new - current, unit)}.",
-        )
+        if new == current:
+            reason = f"{rated}: easier than the target, but it is the heaviest loadable: hold."
+            return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
+        reason = f"{rated}: easier than the target, +{format_load(new - current, unit)}."
+        return SetAdjustment(load=new, change=Change.INCREASE, reason=reason)
     new = step_down(loading, current, step)
-    change = Change.DECREASE if new < current else Change.HOLD
-    return SetAdjustment(
-        load=new,
-        change=change,
-        reason=f"{rated}: harder than the target, -{format_load(current - new, unit)}.",
-    )
+    if new == current:
+        reason = f"{rated}: harder than the target, but it is the lightest load (the empty bar): hold."
+        return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
+    reason = f"{rated}: harder than the target, -{format_load(current - new, unit)}."
+    return SetAdjustment(load=new, change=Change.DECREASE, reason=reason)
 
 
 def _progress_rpe(
