@@ -726,7 +726,8 @@ def deload_exercise(
     why: str = "deload requested for this exercise",
 ) -> Progression:
     """Deload one exercise now: its working load (or 5/3/1 training max) drops to ``percent``,
-    rounded down; its failure count resets; nothing else changes."""
+    rounded down; its failure count resets; nothing else changes. An RPE exercise without a
+    load or e1RM yet has nothing to deload (``Change.HOLD``)."""
     if not 0 < percent <= 100:
         raise EngineError(f"a deload percentage must lie in (0, 100], got {percent}")
     unit = loading.unit
@@ -741,8 +742,18 @@ def deload_exercise(
     elif isinstance(scheme, FixedScheme):
         raise EngineError("a fixed scheme has no load of its own to deload; edit the program's sets")
     else:
-        current = _rpe_start(scheme, state, loading) if isinstance(scheme, RPEScheme) else None
-        base = current if current is not None else _start_load(state, loading)
+        base = (
+            _rpe_start(scheme, state, loading)
+            if isinstance(scheme, RPEScheme)
+            else _start_load(state, loading)
+        )
+        if base is None:
+            return Progression(
+                state=state,
+                prescription=prescribe(scheme, state, loading),
+                change=Change.HOLD,
+                reason="No load known yet (chosen by feel): nothing to deload.",
+            )
         new = decrease(loading, base, percent)
         new_state = replace(state, load=new, failures=0)
         reason = f"Deload ({why}): {format_load(base, unit)} -> {format_load(new, unit)} ({plain(percent)}%)."

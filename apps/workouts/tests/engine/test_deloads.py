@@ -130,3 +130,10 @@ def test_a_fixed_scheme_cannot_be_deloaded_on_its_own():
     scheme = FixedScheme(sets=(SetSpec(SetType.WORKING, RepRange.exactly(5), LoadTarget.absolute(D(80))),))
     with pytest.raises(EngineError, match="a fixed scheme has no load of its own to deload"):
         deload_exercise(scheme, ExerciseState(), KG)
+
+
+def test_an_rpe_exercise_without_a_load_has_nothing_to_deload():
+    step = deload_exercise(RPEScheme(), ExerciseState(), KG)
+    assert step.state == ExerciseState()
+    assert step.change == Change.HOLD
+    assert step.reason == "No load known yet (chosen by feel): nothing to deload."
