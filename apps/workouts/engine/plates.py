@@ -8,7 +8,6 @@ plates' greatest common divisor, with the reachable per-side sums kept as one bi
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -82,9 +81,12 @@ class PlateBreakdown:
         return f"{_plain(self.total)} {self.unit}: bar {_plain(self.bar)} {self.unit} + per side {plates}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlateLoading:
-    """A barbell set-up: ``bar`` weight, plate pairs and optional micro-plate pairs, in ``unit``."""
+    """A barbell set-up: ``bar`` weight, plate pairs and optional micro-plate pairs, in ``unit``.
+
+    The table of loadable sums is built on first use and kept on the instance (not a field: it
+    takes no part in equality, hashing or ``repr``)."""
 
     unit: Unit
     bar: Decimal
@@ -178,8 +180,15 @@ class _SideTable:
         return up if (up - side_target) < (side_target - down) else down
 
 
-@functools.lru_cache(maxsize=256)
 def _side_table(setup: PlateLoading) -> _SideTable:
+    table: _SideTable | None = setup.__dict__.get("_table")
+    if table is None:
+        table = _build_side_table(setup)
+        object.__setattr__(setup, "_table", table)
+    return table
+
+
+def _build_side_table(setup: PlateLoading) -> _SideTable:
     units = [
         (_to_units(p.size, "a plate size"), p.pairs) for p in (*setup.plates, *setup.micro_plates) if p.pairs
     ]
