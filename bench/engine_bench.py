@@ -176,8 +176,12 @@ def main() -> None:
     ]
     steps: list[tuple[str, Callable[[], object]]] = [
         ("e1RM Epley (Decimal)", lambda: e1rm(D(225), 5, Formula.EPLEY)),
-        ("e1RM Mayhew (Decimal exp)", lambda: e1rm(D(225), 5, Formula.MAYHEW)),
-        ("e1RM Lombardi (Decimal power)", lambda: e1rm(D(225), 5, Formula.LOMBARDI)),
+        ("e1RM Mayhew (exp cached)", lambda: e1rm(D(225), 5, Formula.MAYHEW)),
+        ("e1RM Lombardi (power cached)", lambda: e1rm(D(225), 5, Formula.LOMBARDI)),
+        (
+            "e1RM Lombardi, cache missed (fractional RIR)",
+            lambda: e1rm(D(225), 5, Formula.LOMBARDI, rir=D(next(counter) % 4000) / 1000),
+        ),
         ("e1RM Epley with RIR", lambda: e1rm(D(225), 5, Formula.EPLEY, rir=D(2))),
         ("plate rounding (warm table)", lambda: KG.round(round_targets[next(counter) % 997])),
         ("plate table build (cold) + rounding", cold_table),
