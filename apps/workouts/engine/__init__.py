@@ -35,7 +35,8 @@ Schemes (``schemes``)
     (new ``state``, next ``prescription``, ``change: Change``, ``reason: str``);
     ``autoregulate(rpe_scheme, load, rpe, loading) -> SetAdjustment`` (set to set);
     ``deload_exercise(...)`` / ``deload_one(states, key, ...)`` (one exercise, the rest untouched);
-    ``training_max_from_1rm``, ``increase``, ``decrease``.
+    ``training_max_from_1rm``, ``increase``, ``decrease``; ``warm_ups(working_load, loading)``
+    (a warm-up ramp for the "today's workout" page).
 
 Preview (``preview``)
     ``ExercisePlan(key, exercise, scheme, start, loading, formula)``, ``SlotSpec(plans)`` (several
@@ -145,6 +146,7 @@ from apps.workouts.engine.preview import (
     preview,
 )
 from apps.workouts.engine.schemes import (
+    DEFAULT_WARM_UP,
     WENDLER_WAVES,
     Change,
     DeloadPolicy,
@@ -166,11 +168,13 @@ from apps.workouts.engine.schemes import (
     prescribe,
     progress,
     training_max_from_1rm,
+    warm_ups,
 )
 from apps.workouts.engine.units import KG_PER_LB, Unit, convert, format_load, from_kg, plain, to_kg
 
 __all__ = [
     "COUNTED_SET_TYPES",
+    "DEFAULT_WARM_UP",
     "E1RM_MAX_REPS_TO_FAILURE",
     "HARD_SET_MAX_RIR",
     "KG_PER_LB",
@@ -272,4 +276,5 @@ __all__ = [
     "to_kg",
     "training_max_from_1rm",
     "volume_load",
+    "warm_ups",
 ]

@@ -58,7 +58,9 @@ class ExerciseState:
     ``load``: working load (linear, double progression, RPE); ``target_reps``: reps per set to
     aim for (double progression); ``failures``: consecutive failed sessions (for 5/3/1: missed
     "+" sets this cycle); ``training_max``, ``wave_week`` (0-based) and ``cycle`` (0-based): 5/3/1;
-    ``e1rm``: the latest estimate from an AMRAP set or a set with RIR logged.
+    ``e1rm``: the 1RM that %1RM and RPE/RIR sets are worked out from: a tested max to start with,
+    then the best estimate of each session's AMRAP sets and sets with RIR logged (the latest
+    session wins, so a bad day lowers it: autoregulation by design).
     """
 
     load: Decimal | None = None
@@ -388,7 +390,7 @@ def _resolve(spec: SetSpec, state: ExerciseState, loading: Loading) -> Prescribe
         rir = value if basis is LoadBasis.RIR else Decimal(10) - value
         target_rpe = Decimal(10) - rir
         load = None
-        if state.e1rm is not None:
+        if state.e1rm is not None and is_estimable(spec.reps.low, rir):
             load = loading.round(_pct(state.e1rm, percent_1rm_for(spec.reps.low, rir)))
     return PrescribedSet(
         set_type=spec.set_type,
@@ -496,6 +498,47 @@ def _deload_fixed(
     return tuple(out)
 
 
+DEFAULT_WARM_UP: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(40), 5),
+    (Decimal(60), 3),
+    (Decimal(80), 2),
+)
+"""Warm-up ramp: (% of the working load, reps), after a set with the empty bar."""
+
+
+def warm_ups(
+    working_load: Decimal,
+    loading: Loading,
+    *,
+    steps: tuple[tuple[Decimal, int], ...] = DEFAULT_WARM_UP,
+    bar_reps: int = 8,
+    rest_seconds: int | None = 60,
+) -> tuple[PrescribedSet, ...]:
+    """Warm-up sets up to ``working_load``: the empty bar (or lightest load) for ``bar_reps``,
+    then each step's percentage rounded down to the loading. Loads repeat no earlier set and stay
+    below the working load; none when the working load is the lightest load itself."""
+    top = loading.round(working_load)
+    out: list[PrescribedSet] = []
+    previous: Decimal | None = None
+    candidates = [(loading.min_load, bar_reps)] + [
+        (loading.round(_pct(top, percent), Rounding.DOWN), reps) for percent, reps in steps
+    ]
+    for load, reps in candidates:
+        if load >= top or (previous is not None and load <= previous):
+            continue
+        out.append(
+            PrescribedSet(
+                set_type=SetType.WARM_UP,
+                reps=RepRange.exactly(reps),
+                target_reps=reps,
+                load=load,
+                rest_seconds=rest_seconds,
+            )
+        )
+        previous = load
+    return tuple(out)
+
+
 # -- progressing ------------------------------------------------------------------------------------
 
 
@@ -560,7 +603,7 @@ def _progress_linear(
         new = increase(loading, load, scheme.increment)
         reason = f"All reps done ({done}): +{format_load(new - load, unit)} to {format_load(new, unit)}."
         if new == load:
-            reason = f"All reps done ({done}), but {format_load(load, unit)} is the heaviest loadable: hold."
+            reason = f"All reps done ({done}), but no increment is set or no heavier load is loadable: hold."
         return replace(state, load=new, failures=0), Change.INCREASE if new > load else Change.HOLD, reason
     failures = state.failures + 1
     if failures >= scheme.failures_before_deload:
@@ -588,7 +631,8 @@ def _progress_double(
         new = increase(loading, load, scheme.increment)
         if new == load:
             reason = (
-                f"Every set reached {scheme.rep_high} ({done}), but the load is the heaviest loadable: hold."
+                f"Every set reached {scheme.rep_high} ({done}), but no increment is set or no heavier load "
+                "is loadable: hold."
             )
             return replace(state, load=load, target_reps=scheme.rep_high, failures=0), Change.HOLD, reason
         reason = (

@@ -11,6 +11,7 @@ from apps.workouts.engine import (
     progress,
     standard_kg_barbell,
     standard_lb_barbell,
+    warm_ups,
 )
 from apps.workouts.tests.engine.helpers import loads, performed
 
@@ -134,3 +135,27 @@ def test_no_starting_load_starts_at_the_empty_bar():
     prescription = prescribe(LinearScheme(), ExerciseState(), KG)
     assert loads(prescription) == [D(20), D(20), D(20)]
     assert prescription.describe() == "5 @ 20 kg, 5 @ 20 kg, 5 @ 20 kg"
+
+
+def test_warm_up_ramp_to_the_working_load():
+    ramp = warm_ups(D(100), KG)
+    assert [(s.set_type, s.load, s.target_reps) for s in ramp] == [
+        (SetType.WARM_UP, D(20), 8),
+        (SetType.WARM_UP, D(40), 5),
+        (SetType.WARM_UP, D(60), 3),
+        (SetType.WARM_UP, D(80), 2),
+    ]
+    # light working loads: no repeated or too heavy warm-up
+    assert [s.load for s in warm_ups(D(30), KG)] == [D(20), D("22.5")]  # 12 and 18 round to the bar
+    assert warm_ups(D(20), KG) == ()
+    assert [s.load for s in warm_ups(D(225), standard_lb_barbell())] == [D(45), D(90), D(135), D(180)]
+
+
+def test_no_increment_holds_with_its_reason():
+    scheme = LinearScheme(sets=1, reps=5, increment=D(0))
+    state = ExerciseState(load=D(60))
+    step = progress(scheme, state, performed(prescribe(scheme, state, KG)), KG)
+    assert (step.state.load, step.change) == (D(60), Change.HOLD)
+    assert step.reason == (
+        "All reps done (5 of 1x5 at 60 kg), but no increment is set or no heavier load is loadable: hold."
+    )

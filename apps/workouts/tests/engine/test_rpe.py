@@ -6,9 +6,14 @@ from apps.workouts.engine import (
     Change,
     EngineError,
     ExerciseState,
+    FixedScheme,
+    LoadTarget,
     Outcome,
     PerformedSet,
+    RepRange,
     RPEScheme,
+    SetSpec,
+    SetType,
     Unit,
     autoregulate,
     prescribe,
@@ -115,3 +120,20 @@ def test_bad_rpe_is_refused():
         autoregulate(RPEScheme(), D(100), D(11), KG)
     with pytest.raises(EngineError, match="the target RPE must be between 1 and 10, got 0"):
         RPEScheme(target_rpe=D(0))
+
+
+def test_written_rpe_sets_take_their_load_from_the_e1rm_when_it_can_be_estimated():
+    scheme = FixedScheme(
+        sets=(
+            SetSpec(SetType.WORKING, RepRange.exactly(5), LoadTarget.rpe(D(8))),
+            SetSpec(SetType.BACK_OFF, RepRange.exactly(8), LoadTarget.rir(D(3))),
+            SetSpec(SetType.WORKING, RepRange.exactly(40), LoadTarget.rpe(D(8))),
+        )
+    )
+    prescription = prescribe(scheme, ExerciseState(e1rm=D(150)), KG)
+    # 7 reps to failure: 83% of 150 = 124.5; 11: 73% = 109.5; 42 reps to failure: beyond any table
+    assert [(s.load, s.target_rpe) for s in prescription.sets] == [
+        (D("125"), D(8)),
+        (D("110"), D(7)),
+        (None, D(8)),
+    ]
