@@ -57,6 +57,17 @@ JSON (``codec``)
     ``EngineError`` naming the bad field. ``SCHEME_KINDS``.
 
 Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message.
+
+How a caller uses it
+    Keep one ``ExerciseState`` per progression track (member x program exercise) as
+    ``state_to_dict`` JSON, the scheme as ``scheme_to_dict`` and the gym's set-up as
+    ``loading_to_dict``. Engine loads are in the set-up's unit; store logged loads canonically with
+    ``to_kg`` and show them with ``from_kg`` in the member's unit. Today's page: ``prescribe`` +
+    ``warm_ups`` + ``PlateLoading.breakdown`` for each set. After a session: ``progress`` per
+    exercise (save ``state``, show ``reason``). Per logged set: ``e1rm`` with the member's
+    formula and ``detect_records`` against the stored bests. A 5/3/1 track moves one week through
+    its wave per session of that track (the usual once-a-week lift); planned deload weeks
+    (``DeloadPolicy``) are passed to ``prescribe``/``progress`` by the caller, as ``preview`` does.
 """
 
 from apps.workouts.engine.codec import (
