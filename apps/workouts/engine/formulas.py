@@ -13,7 +13,7 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 
 
 class Formula(StrEnum):
@@ -128,6 +128,9 @@ def e1rm(
     decimals. Raises ``EngineError`` for a negative load, reps below 1 or reps to failure above
     ``E1RM_MAX_REPS_TO_FAILURE``.
     """
+    check_number(load, "load")
+    if rir is not None:
+        check_number(rir, "RIR")
     if load < 0:
         raise EngineError(f"load must not be negative, got {load}")
     formula = Formula(formula)

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 from apps.workouts.engine.units import Unit
 from apps.workouts.engine.units import plain as _plain
 
 _SCALE = 1000  # plate sizes and bars are handled in thousandths of the unit
+MAX_PAIRS = 200
+MAX_SIDE_STEPS = 200_000  # per-side sums kept in a table: bounded so a set-up cannot exhaust memory
 
 
 class Rounding(StrEnum):
@@ -47,10 +49,15 @@ class PlateStock:
     pairs: int
 
     def __post_init__(self) -> None:
+        check_number(self.size, "a plate size")
         if self.size <= 0:
             raise EngineError(f"a plate size must be positive, got {self.size}")
         if self.pairs < 0:
             raise EngineError(f"a plate count must not be negative, got {self.pairs} pairs of {self.size}")
+        if self.pairs > MAX_PAIRS:
+            raise EngineError(
+                f"at most {MAX_PAIRS} pairs of one plate size, got {self.pairs} pairs of {self.size}"
+            )
         _to_units(self.size, "a plate size")
 
 
@@ -94,12 +101,14 @@ class PlateLoading:
     micro_plates: tuple[PlateStock, ...] = ()
 
     def __post_init__(self) -> None:
+        check_number(self.bar, "the bar weight")
         if self.bar < 0:
             raise EngineError(f"the bar weight must not be negative, got {self.bar}")
         _to_units(self.bar, "the bar weight")
         sizes = [p.size for p in (*self.plates, *self.micro_plates)]
         if len(set(sizes)) != len(sizes):
             raise EngineError("each plate size may be listed once")
+        _side_table(self)  # built now, so a set-up that is too fine-grained fails here
 
     @property
     def min_load(self) -> Decimal:
@@ -115,6 +124,7 @@ class PlateLoading:
 
         Below the empty bar gives the bar; above the heaviest loadable total gives that total.
         """
+        check_number(target, "a target load")
         table = _side_table(self)
         side_target = (target - self.bar) * _SCALE / (2 * table.grain)
         side = table.pick(side_target, Rounding(mode))
@@ -194,6 +204,12 @@ def _build_side_table(setup: PlateLoading) -> _SideTable:
     ]
     grain = math.gcd(*(size for size, _ in units)) if units else 1
     stock = sorted(((size // grain, pairs) for size, pairs in units), reverse=True)
+    distinct = sum(size * pairs for size, pairs in stock)
+    if distinct > MAX_SIDE_STEPS:
+        raise EngineError(
+            f"these plates give {distinct} steps per side (at most {MAX_SIDE_STEPS}): "
+            "list fewer pairs or coarser sizes"
+        )
     masks = [1]
     for size, pairs in reversed(stock):
         mask = masks[-1]
@@ -216,6 +232,9 @@ class StackLoading:
     maximum: Decimal
 
     def __post_init__(self) -> None:
+        check_number(self.minimum, "the lightest load")
+        check_number(self.step, "the step")
+        check_number(self.maximum, "the heaviest load")
         if self.minimum < 0:
             raise EngineError(f"the lightest load must not be negative, got {self.minimum}")
         if self.step <= 0:
@@ -233,6 +252,7 @@ class StackLoading:
         return _plain(self.minimum + steps * self.step)
 
     def round(self, target: Decimal, mode: Rounding = Rounding.NEAREST) -> Decimal:
+        check_number(target, "a target load")
         if target <= self.minimum:
             return _plain(self.minimum)
         top = self.max_load

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 from apps.workouts.engine.formulas import Formula, e1rm, is_estimable, percent_1rm_for
 from apps.workouts.engine.plates import Loading, Rounding
 from apps.workouts.engine.prescription import (
@@ -74,6 +74,8 @@ class ExerciseState:
     def __post_init__(self) -> None:
         for name in ("load", "training_max", "e1rm"):
             value = getattr(self, name)
+            if value is not None:
+                check_number(value, name)
             if value is not None and value < 0:
                 raise EngineError(f"{name} must not be negative, got {value}")
         if self.failures < 0 or self.wave_week < 0 or self.cycle < 0:
@@ -149,6 +151,8 @@ class Wendler531:
     rest_seconds: int | None = 180
 
     def __post_init__(self) -> None:
+        for name in ("tm_increment", "tm_percent", "reset_percent"):
+            check_number(getattr(self, name), name)
         if self.tm_increment < 0:
             raise EngineError(f"the training max increment must not be negative, got {self.tm_increment}")
         if not 0 < self.tm_percent <= 100 or not 0 < self.reset_percent <= 100:
@@ -182,6 +186,8 @@ class RPEScheme:
     rest_seconds: int | None = 180
 
     def __post_init__(self) -> None:
+        for name in ("target_rpe", "small_step", "big_step"):
+            check_number(getattr(self, name), name)
         if self.sets < 1:
             raise EngineError(f"sets must be at least 1, got {self.sets}")
         RepRange.exactly(self.reps)
@@ -223,6 +229,8 @@ class DeloadPolicy:
     sets_percent: Decimal = Decimal(50)
 
     def __post_init__(self) -> None:
+        check_number(self.load_percent, "load_percent")
+        check_number(self.sets_percent, "sets_percent")
         if self.every_weeks < 2:
             raise EngineError(f"a planned deload needs every_weeks >= 2, got {self.every_weeks}")
         if not 0 < self.load_percent <= 100 or not 0 < self.sets_percent <= 100:
@@ -253,6 +261,8 @@ class SetAdjustment:
 
 
 def _check_common(sets: int, increment: Decimal, failures: int, deload_percent: Decimal) -> None:
+    check_number(increment, "the increment")
+    check_number(deload_percent, "deload_percent")
     if sets < 1:
         raise EngineError(f"sets must be at least 1, got {sets}")
     if increment < 0:

@@ -124,3 +124,10 @@ def test_relative_intensity():
     assert relative_intensity(D(100), D(3)) == D("3333.3")
     with pytest.raises(EngineError, match="e1RM must be positive, got 0"):
         relative_intensity(D(80), D(0))
+
+
+def test_non_finite_numbers_are_refused():
+    with pytest.raises(EngineError, match="load must be a finite number, got NaN"):
+        e1rm(D("NaN"), 5)
+    with pytest.raises(EngineError, match="RIR must be a finite number, got Infinity"):
+        e1rm(D(100), 5, rir=D("Infinity"))

@@ -166,3 +166,18 @@ def test_down_up_and_nearest_bracket_the_target(gym, target):
 @given(stack_loadings(), targets)
 def test_stack_rounding_is_loadable(stack, target):
     assert stack.is_loadable(stack.round(target))
+
+
+def test_absurd_setups_and_targets_are_refused():
+    with pytest.raises(EngineError, match="at most 200 pairs of one plate size, got 5000 pairs of 20"):
+        PlateStock(D(20), 5000)
+    with pytest.raises(EngineError, match=r"these plates give 200000100 steps per side \(at most 200000\)"):
+        PlateLoading(unit=Unit.KG, bar=D(20), plates=(PlateStock(D(1000), 200), PlateStock(D("0.001"), 100)))
+    with pytest.raises(EngineError, match="a target load must be a finite number, got NaN"):
+        standard_kg_barbell().round(D("NaN"))
+    with pytest.raises(EngineError, match="a target load must not exceed 100000 in size, got 1E"):
+        standard_kg_barbell().round(D("1E+9"))
+    with pytest.raises(EngineError, match="the bar weight must be a Decimal, got float"):
+        PlateLoading(unit=Unit.KG, bar=20.0, plates=())  # type: ignore[arg-type]
+    with pytest.raises(EngineError, match="the step must be a finite number, got Infinity"):
+        StackLoading(unit=Unit.KG, minimum=D(0), step=D("Infinity"), maximum=D(10))
