@@ -49,7 +49,8 @@ Metrics (``metrics``)
     ``volume_load``, ``is_hard_set``, ``MuscleSet``, ``hard_sets_per_muscle``,
     ``VolumeLandmarks`` / ``VolumeZone`` / ``classify_volume`` (MV, MEV, MAV, MRV),
     ``Adherence`` / ``session_adherence`` / ``adherence``, ``PersonalBests`` / ``detect_records``
-    -> ``PersonalRecord`` (``RecordKind``: e1rm, rep_max, volume), ``e1rm_trend`` -> ``TrendPoint``.
+    -> ``PersonalRecord`` (``RecordKind``: e1rm, rep_max, volume), ``e1rm_trend`` -> ``TrendPoint``,
+    ``weekly_metrics`` -> ``WeekMetrics`` (volume load and hard sets per muscle, Monday weeks).
 
 JSON (``codec``)
     ``scheme_to_dict`` / ``scheme_from_dict``, ``state_*``, ``loading_*``, ``set_spec_*``,
@@ -110,6 +111,7 @@ from apps.workouts.engine.metrics import (
     TrendPoint,
     VolumeLandmarks,
     VolumeZone,
+    WeekMetrics,
     adherence,
     classify_volume,
     detect_records,
@@ -118,6 +120,8 @@ from apps.workouts.engine.metrics import (
     is_hard_set,
     session_adherence,
     volume_load,
+    week_start,
+    weekly_metrics,
 )
 from apps.workouts.engine.plates import (
     Loading,
@@ -240,6 +244,7 @@ __all__ = [
     "Unit",
     "VolumeLandmarks",
     "VolumeZone",
+    "WeekMetrics",
     "WeekSpec",
     "Wendler531",
     "adherence",
@@ -288,4 +293,6 @@ __all__ = [
     "training_max_from_1rm",
     "volume_load",
     "warm_ups",
+    "week_start",
+    "weekly_metrics",
 ]

@@ -20,6 +20,7 @@ from apps.workouts.engine import (
     Unit,
     VolumeLandmarks,
     VolumeZone,
+    WeekMetrics,
     adherence,
     classify_volume,
     detect_records,
@@ -28,6 +29,8 @@ from apps.workouts.engine import (
     is_hard_set,
     session_adherence,
     volume_load,
+    week_start,
+    weekly_metrics,
 )
 
 D = Decimal
@@ -188,3 +191,20 @@ def test_e1rm_trend_one_point_per_day():
         TrendPoint(day=mon, e1rm=D("116.67"), load=D(100), reps=5),
         TrendPoint(day=wed, e1rm=D("121.00"), load=D(110), reps=3),
     )
+
+
+def test_weekly_metrics_group_by_monday():
+    sun, mon, thu = datetime.date(2026, 11, 29), datetime.date(2026, 11, 30), datetime.date(2026, 12, 3)
+    weeks = weekly_metrics(
+        [
+            (mon, MuscleSet(done(5, 100), ("quadriceps",))),
+            (sun, MuscleSet(done(10, 50, rir=6), ("lats",))),
+            (thu, MuscleSet(done(8, 60, rir=2), ("chest", "triceps"))),
+            (thu, MuscleSet(done(5, 40, set_type=SetType.WARM_UP), ("chest",))),
+        ]
+    )
+    assert weeks == (
+        WeekMetrics(week=datetime.date(2026, 11, 23), volume_load=D(500), hard_sets={}),
+        WeekMetrics(week=mon, volume_load=D(980), hard_sets={"quadriceps": 1, "chest": 1, "triceps": 1}),
+    )
+    assert week_start(sun) == datetime.date(2026, 11, 23)
