@@ -57,7 +57,9 @@ JSON (``codec``)
     ``prescription_*``, ``deload_*``: plain JSON (decimals as strings); ``*_from_dict`` raises
     ``EngineError`` naming the bad field. ``SCHEME_KINDS``.
 
-Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message.
+Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message:
+negative or non-finite numbers, magnitudes above ``MAX_MAGNITUDE``, reps above ``MAX_REPS``,
+RPE outside 1..10, RIR outside 0..9, impossible rep ranges or plate set-ups.
 
 How a caller uses it
     Keep one ``ExerciseState`` per progression track (member x program exercise) as
@@ -86,7 +88,7 @@ from apps.workouts.engine.codec import (
     state_from_dict,
     state_to_dict,
 )
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import MAX_MAGNITUDE, EngineError
 from apps.workouts.engine.formulas import (
     E1RM_MAX_REPS_TO_FAILURE,
     PERCENT_1RM_BY_REPS,
@@ -136,6 +138,7 @@ from apps.workouts.engine.plates import (
 )
 from apps.workouts.engine.prescription import (
     COUNTED_SET_TYPES,
+    MAX_REPS,
     PROGRESSION_SET_TYPES,
     LoadBasis,
     LoadTarget,
@@ -193,6 +196,8 @@ __all__ = [
     "E1RM_MAX_REPS_TO_FAILURE",
     "HARD_SET_MAX_RIR",
     "KG_PER_LB",
+    "MAX_MAGNITUDE",
+    "MAX_REPS",
     "PERCENT_1RM_BY_REPS",
     "PROGRESSION_SET_TYPES",
     "SCHEME_KINDS",

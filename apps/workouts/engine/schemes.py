@@ -302,7 +302,7 @@ def decrease(loading: Loading, load: Decimal, percent: Decimal) -> Decimal:
     return min(new, current)
 
 
-def step_down(loading: Loading, load: Decimal, step: Decimal) -> Decimal:
+def _step_down(loading: Loading, load: Decimal, step: Decimal) -> Decimal:
     current = loading.round(load)
     new = loading.round(load - step)
     if step > 0 and new >= current:
@@ -744,7 +744,7 @@ def autoregulate(scheme: RPEScheme, load: Decimal, rpe: Decimal, loading: Loadin
             return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
         reason = f"{rated}: easier than the target, +{format_load(new - current, unit)}."
         return SetAdjustment(load=new, change=Change.INCREASE, reason=reason)
-    new = step_down(loading, current, step)
+    new = _step_down(loading, current, step)
     if new == current:
         reason = f"{rated}: harder than the target, but it is the lightest load (the empty bar): hold."
         return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
