@@ -226,12 +226,15 @@ def main() -> None:
     p12 = next(r for r in rows if r["case"].startswith("preview, 12"))
     p4 = next(r for r in rows if r["case"].startswith("preview, 4"))
     epley = next(r for r in rows if r["case"] == "e1RM Epley (Decimal)")
+    missed = next(r for r in rows if "missed" in r["case"])
+    cached = next(r for r in rows if r["case"].startswith("e1RM Lombardi (power"))
     ratios = {
         "preview 12 weeks / 4 weeks (p50)": p12["p50"] / p4["p50"],
         "sessions 12 weeks / 4 weeks": sessions_12 / sessions_4,
         "preview 12 weeks per exercise-session (p50, us)": p12["p50"] * 1000 / sessions_12,
         "Mayhew / Epley (p50)": next(r for r in rows if r["case"].startswith("e1RM Mayhew"))["p50"]
         / epley["p50"],
+        "Lombardi cache missed / cached (p50)": missed["p50"] / cached["p50"],
     }
     load = os.getloadavg()
     if args.json:
