@@ -164,7 +164,10 @@ class SummaryView(HealthView):
     def get(self, request: Request, member_id: UUID) -> Response:
         grant = self.grant(member_id, Level.SUMMARY)
         found = selectors.summary(member_id=member_id, now=clock.now())
-        self.log_read(found.restrictions, grant, trail.AccessAction.VIEW, member_id)
+        # The clearance status is derived from the latest screening: that read is logged too.
+        latest = selectors.screening_latest(member_id=member_id)
+        rows: list[Any] = [*found.restrictions, *([latest] if latest is not None else [])]
+        self.log_read(rows, grant, trail.AccessAction.VIEW, member_id)
         return Response(s.SummarySerializer(found).data)
 
 

@@ -430,3 +430,18 @@ def test_items_are_removed_by_the_member_and_restrictions_ended(
         ("change", "create", "medical.restriction"),
         ("change", "update", "medical.restriction"),
     ]
+
+
+def test_missing_encryption_key_fails_closed_and_writes_nothing(
+    gym_a: Any, api_for: Any, in_gym: Any
+) -> None:
+    from apps.medical.models import Condition
+
+    made = _fill_record(gym_a, api_for)
+    with override_settings(ENCRYPTION_KEYS="", ENCRYPTION_CURRENT_KEY=""):
+        r = made["me"].get(f"{made['base']}/record/")
+        assert (r.status_code, body(r)["error"]["code"]) == (503, "decryption_failed")
+        r = made["me"].post(f"{made['base']}/conditions/", {"description": "New one"}, format="json")
+        assert r.status_code == 503
+    with in_gym(gym_a):
+        assert Condition.objects.count() == 1
