@@ -46,7 +46,6 @@ class Grant:
         return self.basis == "consent"
 
 
-NO_ACCESS = Grant(level=Level.NONE, basis="none", purpose=Purpose.OPERATIONS)
 SELF = Grant(level=Level.FULL, basis="self", purpose=Purpose.SELF_ACCESS)
 
 

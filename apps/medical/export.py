@@ -154,7 +154,7 @@ def export_build(*, member_id: UUID, gym_id: int) -> Export:
     return Export(member_id=member_id, gym_id=gym_id, generated_at=now, record=record, data=data)
 
 
-def export_recorded(*, made: Export, meta: trail.AuditMeta, request: Any) -> None:
+def export_recorded(*, made: Export, meta: trail.AuditMeta) -> None:
     """The export is a disclosure to the member: it goes into their accounting."""
     trail.disclosed(
         meta=meta,

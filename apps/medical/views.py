@@ -215,7 +215,7 @@ def my_export(request: HttpRequest, fmt: str) -> HttpResponse:
     trail.read(
         meta=meta, rows=made.record.rows(), action=trail.AccessAction.EXPORT, purpose=access.SELF.purpose
     )
-    export.export_recorded(made=made, meta=meta, request=request)
+    export.export_recorded(made=made, meta=meta)
     if fmt == "pdf":
         response = HttpResponse(export.as_pdf(made), content_type="application/pdf")
     else:

@@ -672,7 +672,7 @@ class _ExportView(HealthView):
             )
         made = export.export_build(member_id=self.actor, gym_id=self.gym_id)
         self.log_read(made.record.rows(), access.SELF, trail.AccessAction.EXPORT, self.actor)
-        export.export_recorded(made=made, meta=self.meta(), request=request)
+        export.export_recorded(made=made, meta=self.meta())
         return made
 
 
