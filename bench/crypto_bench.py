@@ -73,21 +73,40 @@ def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+LOOPS = 2000
+AAD = b'["gymstack.field.v1","gym_x","medical","condition","notes","6f1c"]'
+
+
 def per_value(repeats: int) -> list[tuple[str, float, float]]:
     from apps.common import crypto
 
+    def encrypt(p: bytes) -> None:
+        for _ in range(LOOPS):
+            crypto.encrypt_text(p, aad=AAD)
+
+    def decrypt(t: str) -> None:
+        for _ in range(LOOPS):
+            crypto.decrypt_text(t, aad=AAD)
+
+    def dumps(t: str) -> None:
+        for _ in range(LOOPS):
+            json.dumps(t)
+
+    def loads(d: str) -> None:
+        for _ in range(LOOPS):
+            json.loads(d)
+
     rows = []
+    loops = LOOPS
     for label, size in (("32 B", 32), ("1 KiB", 1024)):
         plain = os.urandom(size // 2).hex().encode()
-        aad = b'["gymstack.field.v1","gym_x","medical","condition","notes","6f1c"]'
-        token = crypto.encrypt_text(plain, aad=aad)
-        loops = 2000
-        enc = _median_seconds(lambda p=plain: [crypto.encrypt_text(p, aad=aad) for _ in range(loops)], repeats)
-        dec = _median_seconds(lambda t=token: [crypto.decrypt_text(t, aad=aad) for _ in range(loops)], repeats)
+        token = crypto.encrypt_text(plain, aad=AAD)
         text = plain.decode()
         dumped = json.dumps(text)
-        jd = _median_seconds(lambda t=text: [json.dumps(t) for _ in range(loops)], repeats)
-        jl = _median_seconds(lambda d=dumped: [json.loads(d) for _ in range(loops)], repeats)
+        enc = _median_seconds(lambda p=plain: encrypt(p), repeats)
+        dec = _median_seconds(lambda t=token: decrypt(t), repeats)
+        jd = _median_seconds(lambda t=text: dumps(t), repeats)
+        jl = _median_seconds(lambda d=dumped: loads(d), repeats)
         rows.append((f"encrypt {label}", enc / loops * 1e6, jd / loops * 1e6))
         rows.append((f"decrypt {label}", dec / loops * 1e6, jl / loops * 1e6))
     return rows
@@ -160,7 +179,9 @@ def rotation(schema: str, rows: int, repeats: int) -> list[tuple[int, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
