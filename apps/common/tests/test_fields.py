@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import isolate_apps
 from django_tenants.utils import schema_context
 
 from apps.common.api.exceptions import api_exception_handler
@@ -227,6 +228,7 @@ def test_invalid_values_are_refused_by_validation(gym_a):
     assert info.value.message_dict == {"day": ["Enter a date as YYYY-MM-DD."], "amount": ["Enter a number."]}
 
 
+@isolate_apps("apps.common.tests.crypto_app")
 def test_system_check_requires_a_uuid_primary_key():
     from django.db import models
 
