@@ -64,13 +64,15 @@ def _setup() -> None:
     django.setup()
 
 
-def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    times = []
+def _paired_medians(a: Callable[[], object], b: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Medians of ``a`` and ``b`` timed alternately, so load from other work hits both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for fn, bucket in ((a, times[0]), (b, times[1])):
+            started = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 LOOPS = 2000
@@ -103,10 +105,8 @@ def per_value(repeats: int) -> list[tuple[str, float, float]]:
         token = crypto.encrypt_text(plain, aad=AAD)
         text = plain.decode()
         dumped = json.dumps(text)
-        enc = _median_seconds(lambda p=plain: encrypt(p), repeats)
-        dec = _median_seconds(lambda t=token: decrypt(t), repeats)
-        jd = _median_seconds(lambda t=text: dumps(t), repeats)
-        jl = _median_seconds(lambda d=dumped: loads(d), repeats)
+        enc, jd = _paired_medians(lambda p=plain: encrypt(p), lambda t=text: dumps(t), repeats)
+        dec, jl = _paired_medians(lambda t=token: decrypt(t), lambda d=dumped: loads(d), repeats)
         rows.append((f"encrypt {label}", enc / loops * 1e6, jd / loops * 1e6))
         rows.append((f"decrypt {label}", dec / loops * 1e6, jl / loops * 1e6))
     return rows
@@ -147,7 +147,7 @@ def record_reads(schema: str, rows: int, repeats: int) -> tuple[float, float]:
 
         plain()
         decrypted()  # warm up both
-        return _median_seconds(plain, repeats), _median_seconds(decrypted, repeats)
+        return _paired_medians(plain, decrypted, repeats)
 
 
 def rotation(schema: str, rows: int, repeats: int) -> list[tuple[int, float]]:
@@ -183,7 +183,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     args = parser.parse_args()
     _setup()
     log("per-value costs")
@@ -195,7 +195,8 @@ def main() -> None:
     log("rotating keys")
     rotated = rotation(schema, args.rows, args.repeats)
 
-    print(f"### Field encryption (bench/crypto_bench.py, {args.rows} rows, median of {args.repeats})\n")
+    load = os.getloadavg()[0]
+    print(f"### Field encryption ({args.rows} rows, median of {args.repeats}, load average {load:.1f})\n")
     print("| operation | AES-256-GCM, µs | json yardstick, µs | ratio |")
     print("|---|---:|---:|---:|")
     for name, ours, yard in values:
