@@ -193,8 +193,8 @@ MFA_REQUIRED_MESSAGE = (
     "POST /api/v1/auth/mfa/verify/ (set one up first at POST /api/v1/me/mfa/totp/)."
 )
 
-# Reachable before MFA is verified: signing in and out, setting up and verifying MFA, the
-# caller's own account, the API description and the probes.
+# Reachable before MFA is verified: signing in and out, setting up and verifying MFA, reading
+# the caller's own account, the API description and the probes.
 _MFA_OPEN_PREFIXES = (
     "/login/",
     "/logout/",
@@ -229,7 +229,7 @@ class MfaMiddleware:
         if (
             not _session_user(request)
             or request.path.startswith(_MFA_OPEN_PREFIXES)
-            or request.path in _MFA_OPEN_PATHS
+            or (request.path in _MFA_OPEN_PATHS and request.method in ("GET", "HEAD"))
             or not users.mfa_required(request)
             or users.mfa_verified(request)
         ):
