@@ -427,6 +427,7 @@ MIDDLEWARE = [
     *MIDDLEWARE,
     "apps.edge.middleware.SessionPolicyMiddleware",
     "apps.edge.middleware.MfaMiddleware",
+    "apps.edge.middleware.DecryptionFailureMiddleware",
 ]
 # Roles that must use MFA (apps.common.health.role_requires_mfa) also get these session limits.
 HEALTH_SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("HEALTH_SESSION_IDLE_MINUTES", default=15))
