@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
+
+# Property tests run on a shared 2-core CI machine: no per-example deadline (timing is for bench/),
+# and a fixed example budget so the suite's wall time stays predictable.
+hypothesis_settings.register_profile(
+    "project", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("project")
 
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
 
