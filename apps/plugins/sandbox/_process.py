@@ -129,6 +129,7 @@ class ProcessWorker:
             "LC_ALL": "C.UTF-8",
             "HOME": str(bundle.scratch),
             "TMPDIR": str(bundle.scratch),
+            "PWD": str(bundle.scratch),
         }
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell input from plugins
