@@ -107,6 +107,13 @@ class WorkerCgroup:
         except (OSError, ValueError):
             return False
 
+    def peak_bytes(self) -> int:
+        name = "memory.peak" if self.support.version == "v2" else "memory.max_usage_in_bytes"
+        try:
+            return int((self.memory / name).read_text())
+        except (OSError, ValueError):
+            return 0
+
     @staticmethod
     def _read_keyed(path: Path) -> dict[str, int]:
         values: dict[str, int] = {}

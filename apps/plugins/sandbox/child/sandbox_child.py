@@ -518,10 +518,10 @@ class V8Runner:
             text = self.loop.run_until_complete(main())
         except (TimeoutError, self.module.JSTimeoutException):
             raise PluginTimeout(f"JavaScript ran past its {wall_ms} ms wall time") from None
-        except self.module.JSOOMException:
-            raise MemoryError("V8 heap limit reached") from None
-        if self.racer.was_hard_memory_limit_reached():
-            raise MemoryError("V8 heap limit reached")
+        except Exception:
+            if self.racer.was_hard_memory_limit_reached():
+                raise MemoryError(f"the V8 heap reached its {memory_mb} MiB limit") from None
+            raise
         return json.loads(str(text))
 
 
