@@ -216,7 +216,6 @@ class ProcessWorker:
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
-            "--die-with-parent",
             "--new-session",
             "--chdir", scratch,
             "--",

@@ -562,6 +562,21 @@ def handle_init(wire: Wire, params: JSON) -> tuple[PythonRunner | V8Runner, Obse
     return runner, observer, applied
 
 
+def watch_host(rfd: int) -> None:
+    """Exit as soon as the host closes its end of the pipe, even in the middle of a hook."""
+    import select
+
+    poller = select.poll()
+    poller.register(rfd, 0)  # POLLHUP and POLLERR are always reported
+
+    def watch() -> None:
+        while True:
+            if poller.poll(1000):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="host-watch", daemon=True).start()
+
+
 def run_hook(runner: PythonRunner | V8Runner, observer: Observer, params: JSON) -> JSON:
     observer.violations = []
     observer.active = True
@@ -610,6 +625,7 @@ def main() -> int:
             }
         )
         return 1
+    watch_host(int(sys.argv[1]))
     wire.send({"jsonrpc": "2.0", "id": request.get("id"), "result": {"applied": applied}})
     while True:
         request = wire.receive()
