@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--busy-s", type=float, default=2.0, help="seconds of busy load per kind")
     args = parser.parse_args()
 
+    load_at_start = os.getloadavg()
     hook = in_process_pluggy()
     for _ in range(200):
         hook(payload=PAYLOAD)
@@ -207,6 +208,7 @@ def main() -> None:
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
     print(f"Machine: {machine()}")
+    print(f"Load average (1, 5, 15 min) at start: {load_at_start}, at end: {os.getloadavg()}")
     print(
         f"Baseline, in-process pluggy call of the same Python hook: p50 {base_p50:.1f} us,"
         f" p99 {base_p99:.1f} us"
