@@ -130,6 +130,9 @@ class ProcessWorker:
             "HOME": str(bundle.scratch),
             "TMPDIR": str(bundle.scratch),
             "PWD": str(bundle.scratch),
+            # One malloc arena: otherwise each thread reserves 64 MiB of address space, which
+            # RLIMIT_AS counts.
+            "MALLOC_ARENA_MAX": "1",
         }
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell input from plugins

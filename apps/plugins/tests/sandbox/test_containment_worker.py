@@ -123,9 +123,14 @@ def test_printing_without_end_is_stopped_at_the_output_limit(pools):
     assert_still_serving(hostile, badges)
 
 
-@pytest.mark.parametrize("path", ["/etc/shadow", str(PROJECT_FILE), f"/proc/{os.getpid()}/environ"])
-def test_reading_secrets_and_project_files_is_refused(pools, path):
+@pytest.mark.parametrize("target", ["shadow", "settings", "host_environ"])
+def test_reading_secrets_and_project_files_is_refused(pools, target):
     hostile, badges = pools
+    path = {
+        "shadow": "/etc/shadow",
+        "settings": str(PROJECT_FILE),
+        "host_environ": f"/proc/{os.getpid()}/environ",
+    }[target]
     result = run(hostile, "read_file", {"path": path})
     assert (result.ok, result.error_kind) == (False, ErrorKind.DENIED)
     assert result.stats.violations == (f"read {path}",)
@@ -146,6 +151,7 @@ def test_the_environment_holds_no_secret(pools, monkeypatch):
             "HOME": scratch,
             "TMPDIR": scratch,
             "PWD": scratch,
+            "MALLOC_ARENA_MAX": "1",
         },
         "cwd": scratch,
     }
@@ -307,9 +313,58 @@ def test_the_pids_cgroup_caps_threads(make_pool, kind):
     support = cgroup_support()
     if support.pids is None:
         pytest.skip(f"no pids cgroup on this host: {support.reason}")
-    hostile = make_pool("hostile", "plugin", kind, limits=HOSTILE_LIMITS)
+    # Address space for 16 thread stacks (8 MiB each), so that the pids limit is the one that holds.
+    hostile = make_pool("hostile", "plugin", kind, limits=Limits(memory_mb=512, max_procs=16))
+    result = run(hostile, "thread_bomb")
+    assert result.ok is True, result.error_message
+    # pids.max = 16 counts the main thread and the host watcher, and in the container the two
+    # bubblewrap processes.
+    started = 12 if kind is SandboxKind.CONTAINER else 14
+    assert result.value == {"started": started, "error": "can't start new thread"}
+    assert "cgroup v1 memory and pids" in hostile.applied or "cgroup v2 memory and pids" in hostile.applied
     assert run(hostile, "ok").ok is True
-    assert any("pids" in line for line in hostile.applied)
+
+
+def landlock_abi() -> int:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return int(libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)))
+
+
+def test_landlock_is_applied_whenever_the_kernel_has_it(pools):
+    abi = landlock_abi()
+    if abi < 1:
+        pytest.skip("this kernel has no Landlock")
+    hostile, _ = pools
+    assert run(hostile, "ok").ok is True
+    assert any(line.startswith(f"landlock ABI {abi} (") for line in hostile.applied)
+
+
+def test_the_pool_serves_many_threads_with_at_most_size_workers(make_pool):
+    import threading
+
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS, size=2)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def caller(index: int) -> None:
+        for n in range(10):
+            result = pool.call("ok", {"n": index * 100 + n}, host=RecordingHost())
+            with lock:
+                results.append((result.ok, result.value))
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=repr) == sorted(
+        [(True, {"pong": i * 100 + n}) for i in range(6) for n in range(10)], key=repr
+    )
+    assert pool.restarts == 0
+    assert len(pool._idle) == 2
 
 
 def test_a_kind_that_cannot_run_reports_unavailable_and_runs_nothing(tmp_path, monkeypatch):
