@@ -226,3 +226,11 @@ def thread_bomb(payload):
         return {"started": started, "error": str(error)}
     stop.set()
     return {"started": started, "error": ""}
+
+
+@hook("call_and_stall")
+def call_and_stall(payload):
+    # Asks for a large host result, then never reads the answer.
+    _raw(b'{"jsonrpc":"2.0","id":"c1","method":"big","params":{}}\n')
+    time.sleep(5)
+    return {}

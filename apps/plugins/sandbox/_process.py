@@ -7,6 +7,7 @@ import json
 import math
 import os
 import resource
+import select
 import selectors
 import signal
 import subprocess
@@ -77,6 +78,7 @@ class _CallState:
     limits: Limits
     started: float
     cpu_start: float
+    deadline: float
     host_calls: int = 0
     denials: int = 0
     output_bytes: int = 0
@@ -105,6 +107,15 @@ class ProcessWorker:
 
     def start(self) -> None:
         """Start the process and apply every protection; raises RuntimeError if any fails."""
+        try:
+            self._start()
+        except RuntimeError:
+            raise
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            self.kill()
+            raise RuntimeError(f"sandbox did not start: {error}") from None
+
+    def _start(self) -> None:
         bundle = self.bundle
         support = cgroup_support()
         if support.memory is not None:
@@ -149,12 +160,13 @@ class ProcessWorker:
         finally:
             for fd in (to_child_r, from_child_w, output_w):
                 os.close(fd)
+        self._pid = self._proc.pid
+        os.set_blocking(self._to_child, False)
         os.set_blocking(self._from_child, False)
         os.set_blocking(self._output, False)
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._from_child, selectors.EVENT_READ, "rpc")
         self._selector.register(self._output, selectors.EVENT_READ, "output")
-        self._pid = self._proc.pid
         self.alive = True
         readable, listable = stdlib_paths()
         params: JSONDict = {
@@ -241,7 +253,7 @@ class ProcessWorker:
         self.alive = False
         proc = self._proc
         if proc is not None:
-            for pid in {self._pid, proc.pid}:
+            for pid in {self._pid, proc.pid} - {0}:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -250,8 +262,8 @@ class ProcessWorker:
 
     def shutdown(self) -> None:
         if self.alive:
-            with contextlib.suppress(OSError):
-                self._send({"jsonrpc": "2.0", "id": None, "method": "shutdown"})
+            with contextlib.suppress(OSError, _StopError):
+                self._send({"jsonrpc": "2.0", "id": None, "method": "shutdown"}, time.monotonic() + 0.1)
             if self._proc is not None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._proc.wait(timeout=1)
@@ -294,11 +306,20 @@ class ProcessWorker:
 
     # --- wire ------------------------------------------------------------------------------
 
-    def _send(self, message: JSONDict) -> None:
+    def _send(self, message: JSONDict, deadline: float | None = None) -> None:
+        """Write one line; a child that stops reading cannot block the host past the deadline."""
         data = (json.dumps(message, separators=(",", ":")) + "\n").encode()
+        deadline = deadline if deadline is not None else time.monotonic() + INIT_TIMEOUT_S
         view = memoryview(data)
         while view:
-            written = os.write(self._to_child, view)
+            try:
+                written = os.write(self._to_child, view)
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _StopError(ErrorKind.TIMEOUT, "wall time limit reached") from None
+                select.select([], [self._to_child], [], remaining)
+                continue
             view = view[written:]
 
     def _read_message(self, deadline: float, state: _CallState | None = None) -> JSONDict:
@@ -355,12 +376,17 @@ class ProcessWorker:
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
         started = time.monotonic()
         self._drain_output()
+        deadline = started + limits.wall_ms / 1000
         state = _CallState(
-            request_id=self._next_id, host=host, limits=limits, started=started, cpu_start=self.cpu_seconds()
+            request_id=self._next_id,
+            host=host,
+            limits=limits,
+            started=started,
+            cpu_start=self.cpu_seconds(),
+            deadline=deadline,
         )
         self._next_id += 1
         self._set_cpu_rlimit(state.cpu_start, limits)
-        deadline = started + limits.wall_ms / 1000
         try:
             self._send(
                 {
@@ -373,7 +399,8 @@ class ProcessWorker:
                         "wall_ms": limits.wall_ms,
                         "memory_mb": limits.memory_mb,
                     },
-                }
+                },
+                deadline,
             )
             while True:
                 message = self._read_message(deadline, state)
@@ -416,7 +443,7 @@ class ProcessWorker:
         if not isinstance(params, dict):
             state.denials += 1
             state.denied_names.append(name)
-            self._send(self._rpc_error(call_id, -32602, "params must be an object"))
+            self._send(self._rpc_error(call_id, -32602, "params must be an object"), state.deadline)
             return
         try:
             result = state.host(name, params)
@@ -424,12 +451,12 @@ class ProcessWorker:
         except HostCallDenied as denied:
             state.denials += 1
             state.denied_names.append(name)
-            self._send(self._rpc_error(call_id, -32001, f"denied: {denied}"))
+            self._send(self._rpc_error(call_id, -32001, f"denied: {denied}"), state.deadline)
             return
         except Exception:  # a failing host function must not take the pool down
-            self._send(self._rpc_error(call_id, -32603, f"host function {name} failed"))
+            self._send(self._rpc_error(call_id, -32603, f"host function {name} failed"), state.deadline)
             return
-        self._send({"jsonrpc": "2.0", "id": call_id, "result": result})
+        self._send({"jsonrpc": "2.0", "id": call_id, "result": result}, state.deadline)
 
     @staticmethod
     def _rpc_error(call_id: Any, code: int, message: str) -> JSONDict:

@@ -411,3 +411,16 @@ def test_the_scratch_folder_is_the_only_writable_place_in_the_container(make_poo
     result = run(hostile, "write_file", {"path": "/usr/planted"})
     assert (result.ok, result.error_kind) == (False, ErrorKind.DENIED)
     assert not Path("/usr/planted").exists()
+
+
+def test_a_plugin_that_stops_reading_cannot_block_the_host(pools):
+    hostile, badges = pools
+    host = RecordingHost(granted={"big": lambda args: {"blob": "x" * 1_000_000}})
+    result = hostile.call("call_and_stall", {}, host=host, limits=Limits(wall_ms=500, cpu_ms=400))
+    assert (result.ok, result.error_kind, result.error_message) == (
+        False,
+        ErrorKind.TIMEOUT,
+        "wall time limit reached",
+    )
+    assert host.calls == [("big", {})]
+    assert_still_serving(hostile, badges)
