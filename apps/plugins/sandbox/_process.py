@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import json
 import math
 import os
@@ -52,6 +54,7 @@ def base_python() -> str:
     return os.path.realpath(sys.executable)
 
 
+@functools.cache
 def stdlib_paths() -> tuple[list[str], list[str]]:
     """(readable paths, list-only paths): every entry of the standard library but site-packages."""
     stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
@@ -61,10 +64,13 @@ def stdlib_paths() -> tuple[list[str], list[str]]:
     return readable, [stdlib]
 
 
+@functools.cache
 def mini_racer_dir() -> str:
-    import py_mini_racer
-
-    return os.path.dirname(os.path.realpath(py_mini_racer.__file__))
+    """The mini-racer package folder, found without importing it into the host."""
+    spec = importlib.util.find_spec("py_mini_racer")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the mini-racer package is not installed")
+    return os.path.dirname(os.path.realpath(spec.origin))
 
 
 class ProtocolError(Exception):
