@@ -67,6 +67,8 @@ class SandboxPool:
         backoff_base_s: float = 0.05,
         backoff_max_s: float = 30.0,
     ) -> None:
+        if not isinstance(bundle.kind, SandboxKind):
+            raise TypeError(f"bundle.kind must be a SandboxKind, not {bundle.kind!r}")
         self.bundle = bundle
         self.size = size
         self.limits = limits or Limits()

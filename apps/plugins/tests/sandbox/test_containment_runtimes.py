@@ -22,11 +22,11 @@ def assert_badges_serve(badges: SandboxPool) -> None:
 
 
 @pytest.fixture
-def wasm(make_pool):
+def wasm(make_pool, other_plugin):
     hostile = make_pool(
         "hostile", "hostile.wat", SandboxKind.WASM, limits=Limits(fuel=2_000_000, memory_mb=16)
     )
-    badges = make_pool("badges", "badges.wat", SandboxKind.WASM)
+    badges = other_plugin(SandboxKind.WASM)
     return hostile, badges
 
 
@@ -113,11 +113,11 @@ def test_wasm_unknown_hook_is_a_plugin_error(wasm):
 
 
 @pytest.fixture
-def v8(make_pool):
+def v8(make_pool, other_plugin):
     hostile = make_pool(
         "hostile", "hostile.js", SandboxKind.V8, limits=Limits(wall_ms=1500, cpu_ms=5000, memory_mb=64)
     )
-    badges = make_pool("badges", "badges.js", SandboxKind.V8)
+    badges = other_plugin(SandboxKind.V8)
     return hostile, badges
 
 

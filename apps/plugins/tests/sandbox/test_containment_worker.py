@@ -35,9 +35,9 @@ def kind(request):
 
 
 @pytest.fixture
-def pools(make_pool, kind):
+def pools(make_pool, other_plugin, kind):
     hostile = make_pool("hostile", "plugin", kind, limits=HOSTILE_LIMITS)
-    badges = make_pool("badges", "plugin", kind)
+    badges = other_plugin(kind)
     return hostile, badges
 
 
@@ -236,7 +236,7 @@ def test_a_swallowed_denial_still_shows_in_the_stats(pools):
 
 
 @pytest.mark.parametrize(
-    ("hook", "kind", "message"),
+    ("hook", "error_kind", "message"),
     [
         ("forge_malformed", ErrorKind.INVALID_RESPONSE, "the plugin sent a line that is not JSON"),
         ("forge_wrong_id", ErrorKind.INVALID_RESPONSE, "the plugin answered id 987654"),
@@ -249,11 +249,11 @@ def test_a_swallowed_denial_still_shows_in_the_stats(pools):
         ("forge_huge_line", ErrorKind.OUTPUT_EXCEEDED, "a message from the plugin exceeds 100000 bytes"),
     ],
 )
-def test_forged_protocol_messages_are_refused(pools, hook, kind, message):
+def test_forged_protocol_messages_are_refused(pools, hook, error_kind, message):
     hostile, badges = pools
     host = RecordingHost()
     result = run(hostile, hook, host=host)
-    assert (result.ok, result.error_kind, result.error_message) == (False, kind, message)
+    assert (result.ok, result.error_kind, result.error_message) == (False, error_kind, message)
     assert host.calls == []
     assert_still_serving(hostile, badges)
 
