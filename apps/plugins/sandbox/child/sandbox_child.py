@@ -505,7 +505,7 @@ class V8Runner:
         import asyncio
 
         # Answer before the host's own wall clock runs out, so the worker can report it.
-        timeout = max(wall_ms - 100, wall_ms * 0.8) / 1000
+        timeout = max(10, min(wall_ms - 100, wall_ms * 0.8)) / 1000
 
         async def main() -> Any:
             self.racer.set_hard_memory_limit(memory_mb * 1024 * 1024)

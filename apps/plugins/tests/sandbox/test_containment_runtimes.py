@@ -131,13 +131,15 @@ def test_js_infinite_loop_stops_at_the_timeout(v8):
     hostile, badges = v8
     result = hostile.call("spin", {}, host=RecordingHost())
     assert (result.ok, result.error_kind) == (False, ErrorKind.TIMEOUT)
-    assert result.error_message == "JavaScript ran past its 1500 ms wall time"
+    # V8 stops the script and the worker says so; on a starved machine the host's clock may
+    # run out first, and it kills the worker.
+    assert result.error_message in ("JavaScript ran past its 1500 ms wall time", "wall time limit reached")
     assert_v8_serving(hostile, badges)
 
 
 def test_js_infinite_loop_is_killed_at_the_cpu_limit_too(v8):
     hostile, badges = v8
-    result = hostile.call("spin", {}, host=RecordingHost(), limits=Limits(wall_ms=1500, cpu_ms=300))
+    result = hostile.call("spin", {}, host=RecordingHost(), limits=Limits(wall_ms=20_000, cpu_ms=300))
     assert (result.ok, result.error_kind) == (False, ErrorKind.CPU_EXCEEDED)
     assert_v8_serving(hostile, badges)
 
@@ -154,7 +156,7 @@ def test_js_buffers_outside_the_heap_stop_at_the_memory_limit(v8):
     if cgroup_support().memory is None:
         pytest.skip(f"no memory cgroup on this host: {cgroup_support().reason}")
     hostile, badges = v8
-    result = hostile.call("external", {}, host=RecordingHost())
+    result = hostile.call("external", {}, host=RecordingHost(), limits=Limits(wall_ms=20_000, cpu_ms=20_000))
     assert (result.ok, result.error_kind) == (False, ErrorKind.MEMORY_EXCEEDED)
     assert result.error_message == "the worker was killed at its memory limit"
     assert result.stats.peak_memory_kb > 64 * 1024
