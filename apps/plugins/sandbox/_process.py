@@ -73,10 +73,6 @@ def mini_racer_dir() -> str:
     return os.path.dirname(os.path.realpath(spec.origin))
 
 
-class ProtocolError(Exception):
-    pass
-
-
 @dataclass
 class _CallState:
     request_id: int
@@ -195,7 +191,7 @@ class ProcessWorker:
         deadline = time.monotonic() + INIT_TIMEOUT_S
         try:
             reply = self._read_message(deadline)
-        except (_StopError, ProtocolError) as error:
+        except _StopError as error:
             self.kill()
             raise RuntimeError(f"sandbox did not start: {error}") from None
         if reply.get("id") != 0 or "result" not in reply:
@@ -329,7 +325,7 @@ class ProcessWorker:
             view = view[written:]
 
     def _read_message(self, deadline: float, state: _CallState | None = None) -> JSONDict:
-        """The next message from the child; raises ProtocolError, or _StopError while a call runs."""
+        """The next message from the child; raises _StopError when the worker must stop."""
         max_bytes = state.limits.max_output_bytes if state else 1_000_000
         next_cpu_check = time.monotonic() + POLL_S
         while True:
@@ -416,7 +412,7 @@ class ProcessWorker:
                 return self._result(message, state)
         except _StopError as stop:
             return self._failed(stop, state)
-        except (BrokenPipeError, ProtocolError) as error:
+        except OSError as error:
             return self._failed(_StopError(ErrorKind.CRASHED, f"the worker went away: {error}"), state)
 
     def _failed(self, stop: _StopError, state: _CallState) -> CallResult:

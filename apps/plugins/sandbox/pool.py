@@ -147,7 +147,14 @@ class SandboxPool:
             except RuntimeError as error:
                 self._release(None, healthy=False)
                 return _failure(ErrorKind.CRASHED, str(error))
-        result = worker.call(hook, payload, host, limits)
+        try:
+            result = worker.call(hook, payload, host, limits)
+        except BaseException:
+            # Not the plugin: a payload that is not JSON, or the caller interrupted. The worker
+            # may be mid-message, so it is replaced rather than reused.
+            worker.kill()
+            self._release(None, healthy=False, count_failure=False)
+            raise
         if must_start:
             result = _with_stats(result, cold_start=True, wall_ms=(time.monotonic() - started) * 1000)
         healthy = worker.alive

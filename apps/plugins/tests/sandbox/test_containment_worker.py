@@ -425,3 +425,12 @@ def test_a_plugin_that_stops_reading_cannot_block_the_host(pools):
     )
     assert host.calls == [("big", {})]
     assert_still_serving(hostile, badges)
+
+
+def test_a_payload_that_is_not_json_raises_and_frees_the_worker(make_pool):
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS, size=1)
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        pool.call("ok", {"n": {1, 2}}, host=RecordingHost())
+    again = pool.call("ok", {"n": 2}, host=RecordingHost())
+    assert (again.ok, again.value) == (True, {"pong": 2})
+    assert pool.consecutive_failures == 0
