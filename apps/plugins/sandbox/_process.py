@@ -376,6 +376,14 @@ class ProcessWorker:
     # --- calls -----------------------------------------------------------------------------
 
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
+        params = {"hook": hook, "payload": payload, "wall_ms": limits.wall_ms, "memory_mb": limits.memory_mb}
+        return self._request("hook", params, host, limits)
+
+    def ping(self, limits: Limits) -> CallResult:
+        """A round trip through the bootstrap, without plugin code: is the worker responsive?"""
+        return self._request("ping", {}, _no_host, limits)
+
+    def _request(self, method: str, params: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
         started = time.monotonic()
         self._drain_output()
         deadline = started + limits.wall_ms / 1000
@@ -394,13 +402,8 @@ class ProcessWorker:
                 {
                     "jsonrpc": "2.0",
                     "id": state.request_id,
-                    "method": "hook",
-                    "params": {
-                        "hook": hook,
-                        "payload": payload,
-                        "wall_ms": limits.wall_ms,
-                        "memory_mb": limits.memory_mb,
-                    },
+                    "method": method,
+                    "params": params,
                 },
                 deadline,
             )
@@ -538,6 +541,10 @@ class _StopError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+def _no_host(name: str, args: JSONDict) -> JSONDict:
+    raise HostCallDenied("no host function during a ping")
 
 
 def _violations(value: object) -> tuple[str, ...]:

@@ -210,6 +210,23 @@ class WasmWorker:
 
     # --- calls -----------------------------------------------------------------------------
 
+    def ping(self, limits: Limits) -> CallResult:
+        """Instantiate the module in a fresh store (its start function runs, no hook)."""
+        started = time.monotonic()
+        store = wasmtime.Store(ENGINE)
+        store.set_limits(memory_size=self.limits.memory_mb * 1024 * 1024, instances=1, tables=1, memories=1)
+        store.set_fuel(limits.fuel)
+        store.set_epoch_deadline(max(1, round(limits.wall_ms / 1000 / EPOCH_TICK_S)))
+        state = _CallState(
+            host=_refuse, store=store, deadline=started + limits.wall_ms / 1000, fuel=limits.fuel
+        )
+        try:
+            with TICKER:
+                self.linker.instantiate(store, self.module)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as error:
+            return self._failure(state, started, None, _instantiation_kind(error), str(error))
+        return CallResult(ok=True, value={}, stats=self._stats(state, started, None))
+
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
         started = time.monotonic()
         store = wasmtime.Store(ENGINE)
@@ -318,6 +335,10 @@ class WasmWorker:
             host_calls=state.host_calls,
             denials=state.denials,
         )
+
+
+def _refuse(name: str, args: JSONDict) -> JSONDict:
+    raise HostCallDenied("no host function during a ping")
 
 
 def _instantiation_kind(error: Exception) -> ErrorKind:

@@ -15,7 +15,7 @@ stdout and stderr go to a separate pipe the host counts.
    host function calls go to the host as requests (ids ``c1``, ``c2``...), answered before the hook
    continues. The reply is ``{"value": ..., "violations": [...]}`` or an error whose
    ``data.kind`` is plugin_error, memory_exceeded or denied.
-3. ``ping`` answers ``{}``; ``shutdown`` exits.
+3. ``ping`` answers ``{"value": {}}`` without running plugin code; ``shutdown`` exits.
 """
 
 from __future__ import annotations
@@ -633,7 +633,7 @@ def main() -> int:
         if method == "shutdown":
             return 0
         if method == "ping":
-            reply: JSON = {"result": {}}
+            reply: JSON = {"result": {"value": {}, "violations": []}}
         elif method == "hook":
             reply = run_hook(runner, observer, request["params"])
         else:

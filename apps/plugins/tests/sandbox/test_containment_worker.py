@@ -7,8 +7,10 @@ that the network namespace, seccomp and Landlock refuse, not only the reporting 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import subprocess
 import sysconfig
 import uuid
@@ -434,3 +436,22 @@ def test_a_payload_that_is_not_json_raises_and_frees_the_worker(make_pool):
     again = pool.call("ok", {"n": 2}, host=RecordingHost())
     assert (again.ok, again.value) == (True, {"pong": 2})
     assert pool.consecutive_failures == 0
+
+
+def test_ping_reports_a_worker_that_no_longer_answers(make_pool):
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS)
+    assert pool.ping().ok is True
+    worker = pool._idle[0]
+    os.kill(worker._pid, signal.SIGSTOP)  # type: ignore[attr-defined]
+    try:
+        result = pool.ping(limits=Limits(wall_ms=200))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker._pid, signal.SIGCONT)  # type: ignore[attr-defined]
+    assert (result.ok, result.error_kind, result.error_message) == (
+        False,
+        ErrorKind.TIMEOUT,
+        "wall time limit reached",
+    )
+    assert pool.restarts == 1
+    assert pool.ping().ok is True
