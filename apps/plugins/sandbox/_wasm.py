@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ class _EpochTicker:
 
     def __init__(self, engine: wasmtime.Engine) -> None:
         self.engine = engine
+        self._reset()
+        # A forked child (Celery prefork, gunicorn) has no ticker thread: it starts its own.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
         self.active = 0
         self.cond = threading.Condition()
         self.thread: threading.Thread | None = None
