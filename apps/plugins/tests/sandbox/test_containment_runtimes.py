@@ -186,3 +186,31 @@ def test_the_v8_worker_runs_under_the_worker_protections(v8):
     assert "netns (interfaces ['lo'], connect 127.0.0.1:5432 -> ENETUNREACH)" in applied
     assert "seccomp (" in applied
     assert "RLIMIT_AS" not in applied  # it would break V8
+
+
+def test_wasm_deadlines_hold_in_a_forked_child(wasm):
+    import os
+    import select
+    import signal
+
+    hostile, _ = wasm
+    spin = Limits(wall_ms=100, fuel=10**15)
+    assert hostile.call("spin", {}, host=RecordingHost(), limits=spin).error_kind is ErrorKind.TIMEOUT
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports its result on the pipe and leaves at once
+        try:
+            result = hostile.call("spin", {}, host=RecordingHost(), limits=spin)
+            os.write(write_end, str(result.error_kind).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 20)
+        answer = os.read(read_end, 100).decode() if ready else "no answer"
+    finally:
+        os.close(read_end)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert answer == "timeout"
