@@ -479,6 +479,7 @@ class V8Runner:
         self.module = module
         self.wire = wire
         self.loop = asyncio.new_event_loop()
+        self.memory_mb = 0
         self.context = module.mini_racer(self.loop)
         with open(entry_path, encoding="utf-8") as source:
             code = source.read()
@@ -508,7 +509,9 @@ class V8Runner:
         timeout = max(10, min(wall_ms - 100, wall_ms * 0.8)) / 1000
 
         async def main() -> Any:
-            self.racer.set_hard_memory_limit(memory_mb * 1024 * 1024)
+            if memory_mb != self.memory_mb:
+                self.racer.set_hard_memory_limit(memory_mb * 1024 * 1024)
+                self.memory_mb = memory_mb
             deadline = self.loop.time() + timeout
             call = self.invoker.cancelable()(hook, json.dumps(payload), self.js_host)
             promise = await asyncio.wait_for(call, timeout)
