@@ -29,6 +29,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("", include(router.urls)),
+    path("audit/", include("apps.medical.audit.rest.urls")),  # health-data audit (wt-audit)
 ]
 
 # --- MFA, password, re-authentication (apps.users; ADR 0014)
@@ -48,6 +49,7 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
+    path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
 ]
 
 # --- MFA and password pages (apps.users; ADR 0014)

@@ -114,6 +114,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "apps.workouts",
     "apps.medical",
+    "apps.medical.audit",  # health-data audit trail (wt-audit)
     "apps.trainers",
     "apps.plugins",
 ]
@@ -437,3 +438,10 @@ REAUTH_WINDOW = timedelta(minutes=5)
 MFA_ISSUER = PLATFORM_NAME
 MFA_RECOVERY_CODE_COUNT = 10
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Health-data audit (apps.medical.audit; docs/architecture/adr/0019-health-data-audit-trail.md)
+# Audit entries and disclosures are kept at least this long (45 CFR 164.316(b)(2)(i)); nothing
+# deletes them, and the accounting of disclosures covers this many years.
+AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=6)
+# Every gym's hash chain is verified daily; defects are logged at ERROR by "gymstack.audit".
+CELERY_BEAT_SCHEDULE["verify-audit-chains"] = {"task": "medical_audit.verify_chains", "schedule": 24 * 3600.0}
