@@ -18,14 +18,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import set_urlconf
 
 from apps.common.context import gym_var, request_id_var
+from apps.common.crypto import EncryptionError
 from apps.common.tenancy import tenant_connection
-from apps.edge.errors import error_body, not_found_response, wants_json
+from apps.edge.errors import error_body, error_response, not_found_response, wants_json
 from apps.organizations.facade import api as organizations
 from apps.organizations.facade.contracts import GymRoute, GymStatus
 from apps.users.facade import api as users
 from apps.users.facade.contracts import SecurityEventKind
 
 access_log = logging.getLogger("gymstack.access")
+security_log = logging.getLogger("gymstack.security")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 Next = Callable[[HttpRequest], HttpResponse]
@@ -193,8 +195,8 @@ MFA_REQUIRED_MESSAGE = (
     "POST /api/v1/auth/mfa/verify/ (set one up first at POST /api/v1/me/mfa/totp/)."
 )
 
-# Reachable before MFA is verified: signing in and out, setting up and verifying MFA, the
-# caller's own account, the API description and the probes.
+# Reachable before MFA is verified: signing in and out, setting up and verifying MFA, reading
+# the caller's own account, the API description and the probes.
 _MFA_OPEN_PREFIXES = (
     "/login/",
     "/logout/",
@@ -229,7 +231,7 @@ class MfaMiddleware:
         if (
             not _session_user(request)
             or request.path.startswith(_MFA_OPEN_PREFIXES)
-            or request.path in _MFA_OPEN_PATHS
+            or (request.path in _MFA_OPEN_PATHS and request.method in ("GET", "HEAD"))
             or not users.mfa_required(request)
             or users.mfa_verified(request)
         ):
@@ -240,3 +242,21 @@ class MfaMiddleware:
             return JsonResponse(body, status=403)
         target = "/mfa/verify/" if enrolled else "/mfa/setup/"
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+class DecryptionFailureMiddleware:
+    """Fail closed outside DRF too (DRF's handler already answers its views): a page whose data
+    cannot be decrypted (missing or wrong key, tampered or copied value; ADR 0013) gets a 503
+    that shows nothing of the record, instead of a 500. Logged without the value."""
+
+    def __init__(self, get_response: Next) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, EncryptionError):
+            return None
+        security_log.error("decryption failed: %s", exception)
+        return error_response(request, 503)

@@ -85,6 +85,8 @@ def test_everything_else_is_refused_before_mfa(gym_a, api_for):
     for path in ("/api/v1/gym/", "/api/v1/tokens/", "/api/v1/members/", "/api/v1/coaching/"):
         assert client.get(path).json()["error"]["code"] == "mfa_required", path
     assert client.post("/api/v1/auth/reauth/", {"password": "x"}, format="json").status_code == 403
+    email = client.patch("/api/v1/me/", {"email": "new@example.test"}, format="json")
+    assert email.json()["error"]["code"] == "mfa_required"  # /api/v1/me/ is open for reading only
     assert client.get("/password/")["Location"] == "/mfa/setup/?next=%2Fpassword%2F"
     assert client.delete("/api/v1/auth/session/").status_code == 204  # signing out stays open
 

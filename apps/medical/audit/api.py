@@ -53,6 +53,7 @@ __all__ = [
     "changed_fields",
     "disclosure_record",
     "disclosures_of_member",
+    "entries_of_subject",
     "system_meta",
 ]
 

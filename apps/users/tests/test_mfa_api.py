@@ -219,3 +219,22 @@ def test_renewing_recovery_codes_replaces_the_old_ones(gym_a, api_for):
     stale = api_for(gym_a, "trainer", mfa=False)
     assert stale.post("/api/v1/auth/mfa/verify/", {"code": old[0]}, format="json").status_code == 400
     assert "recovery_codes_renewed" in _kinds(person.id)
+
+
+def test_a_wrong_encryption_key_fails_closed_on_the_api_and_the_pages(gym_a, api_for, settings):
+    import base64
+
+    person = gym_a.people["trainer"]
+    totp_enrol(user_id=person.id)
+    code = totp_code(user_id=person.id)
+    key = TotpDevice.objects.get(user_id=person.id).key
+    settings.ENCRYPTION_KEYS = "test1:" + base64.b64encode(b"w" * 32).decode()
+    client = api_for(gym_a, "trainer", mfa=False)
+    api = client.post("/api/v1/auth/mfa/verify/", {"code": code}, format="json")
+    assert api.status_code == 503
+    assert api.json()["error"]["code"] == "decryption_failed"
+    page = client.post("/mfa/verify/", {"code": code}, format="multipart")
+    assert page.status_code == 503
+    assert b"This record cannot be shown right now" in page.content
+    assert key.encode() not in api.content + page.content
+    assert client.get("/api/v1/members/").status_code == 403  # still not verified

@@ -325,3 +325,17 @@ def test_the_accounting_covers_the_retention_window(gym_a, settings):
         assert Disclosure.objects.count() == 3
     assert six == ["today", "five years ago"]
     assert one == ["today"]
+
+
+def test_entries_of_gym_b_never_show_on_gym_a(world, api_for):
+    _reads(world.a, 1)
+    _reads(world.b, 2)
+    on_a = api_for(world.a, "owner").get(ENTRIES).json()
+    on_b = api_for(world.b, "owner").get(ENTRIES).json()
+    assert [(e["seq"], e["actor_id"]) for e in on_a["results"]] == [(1, str(world.a.people["clinician"].id))]
+    assert [(e["seq"], e["actor_id"]) for e in on_b["results"]] == [
+        (2, str(world.b.people["clinician"].id)),
+        (1, str(world.b.people["clinician"].id)),
+    ]
+    b_subject = str(world.b.people["member"].id)
+    assert api_for(world.a, "owner").get(ENTRIES, {"subject": b_subject}).json()["count"] == 0

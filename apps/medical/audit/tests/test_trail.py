@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 
 import pytest
@@ -227,3 +228,30 @@ def test_the_template_schema_carries_the_triggers(world):
         )
         rows = cursor.fetchall()
     assert sorted(rows) == sorted([(world.a.schema_name, 6), (world.b.schema_name, 6), ("gym_template", 6)])
+
+
+def _trigger_count(schema: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname LIKE 'medical_audit_%%' AND NOT t.tgisinternal",
+            [schema],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def test_the_trigger_migration_reverses_and_reapplies(gym_a):
+    migration = importlib.import_module("apps.medical.audit.migrations.0002_append_only_triggers")
+    operation = migration.Migration.operations[0]
+    with schema_context(gym_a.schema_name):
+        _one_entry(gym_a)
+        with connection.cursor() as cursor:
+            cursor.execute(operation.reverse_sql)
+        assert _trigger_count(gym_a.schema_name) == 0
+        assert AuditEntry.objects.update(purpose="operations") == 1
+        with connection.cursor() as cursor:
+            cursor.execute(operation.sql)
+        assert _trigger_count(gym_a.schema_name) == 6
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEntry.objects.update(purpose="treatment")

@@ -200,3 +200,30 @@ def test_an_edited_or_deleted_disclosure_is_named(world):
 def test_an_unknown_schema_is_refused():
     with pytest.raises(CommandError, match=r"^Schema 'nope' has no audit trail\.$"):
         call_command("audit_verify", schema="nope", stdout=StringIO())
+
+
+def test_the_daily_task_logs_each_defect_without_contents(world, caplog):
+    from apps.medical.audit.tasks import verify_chains
+
+    ids = _entries(world.a, 2)
+    _entries(world.b, 1)
+    assert verify_chains() == 0
+    _tamper(world.a, ("UPDATE medical_audit_auditentry SET object_id = 'x' WHERE id = %s", [ids[0]]))
+    with caplog.at_level("ERROR", logger="gymstack.audit"):
+        assert verify_chains() == 1
+    assert [(r.getMessage(), r.schema, r.seq) for r in caplog.records] == [  # type: ignore[attr-defined]
+        ("audit chain defect", world.a.schema_name, 1)
+    ]
+    assert caplog.records[0].problem == (  # type: ignore[attr-defined]
+        f"entry #1 (id {ids[0]}) was altered: its hash does not match its contents"
+    )
+
+
+def test_the_task_is_scheduled_daily(settings):
+    from apps.medical.audit.tasks import verify_chains
+
+    assert settings.CELERY_BEAT_SCHEDULE["verify-audit-chains"] == {
+        "task": "medical_audit.verify_chains",
+        "schedule": 86400.0,
+    }
+    assert verify_chains.name == "medical_audit.verify_chains"

@@ -7,19 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
-from apps.medical.audit.verify import chain_verify
-
-
-def audited_schemas() -> list[str]:
-    """Every schema holding an audit trail (gyms, spares and the template)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_schema FROM information_schema.tables "
-            "WHERE table_name = 'medical_audit_auditentry' ORDER BY table_schema"
-        )
-        return [row[0] for row in cursor.fetchall()]
+from apps.medical.audit.verify import audited_schemas, chain_verify
 
 
 class Command(BaseCommand):
