@@ -110,6 +110,15 @@ def test_override_is_recorded_with_reason(gym_a: Any, in_gym: Any, frozen: Any) 
             "Low box, supervised",
             gym_a.people["trainer"].id,
         )
+        from apps.medical.audit.api import entries_of_subject
+
+        audited = [
+            (e.kind, e.action, e.object_id, e.actor_id, e.fields)
+            for e in entries_of_subject(subject_id=member)
+        ]
+        assert audited == [
+            ("change", "override", str(oid), gym_a.people["trainer"].id, ("exercise_ref", "reason"))
+        ]
         with pytest.raises(ValidationError) as info:
             medical.restriction_override_record(
                 gym_id=gym_a.id,
