@@ -15,6 +15,7 @@ from apps.organizations.api.views import (
 from apps.users import views as users_views
 from apps.users.api import views as users_api
 from apps.users.api.views import ApiTokenViewSet, MeView
+from apps.workouts.admin import site as training_admin
 from config.urls_common import common_patterns
 
 router = DefaultRouter()
@@ -54,6 +55,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
     path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
+    path("training/", include("apps.workouts.urls_core")),  # training pages (workouts: core)
+    path("manage/training/", training_admin.urls),  # the gym's catalogue admin (workouts: core)
 ]
 
 # --- MFA and password pages (apps.users; ADR 0014)
