@@ -94,7 +94,8 @@ def library(request: HttpRequest) -> HttpResponse:
 
 def _program_data(post: Any, days: int, rows: int) -> dict[str, Any]:
     """The builder form as the written program: the week is repeated ``weeks`` times."""
-    names = {str(n).lower(): str(i) for i, n in selectors.exercises().values_list("id", "display_name")}
+    pairs = selectors.exercises().values_list("id", "display_name")  # type: ignore[misc]
+    names = {str(n).lower(): str(i) for i, n in pairs}
     week_days = []
     for d in range(1, days + 1):
         slots: dict[str, list[dict[str, Any]]] = {}
