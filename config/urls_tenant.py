@@ -12,6 +12,7 @@ from apps.organizations.api.views import (
     MemberViewSet,
     MyMembershipsView,
 )
+from apps.plugins import urls as plugins
 from apps.users.api.views import ApiTokenViewSet, MeView
 from config.urls_common import common_patterns
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
 ]
+
+# --- Plugin platform (apps.plugins)
+urlpatterns += [path("api/v1/", include(plugins.gym_api)), *plugins.gym_pages]
 
 handler400 = "apps.edge.errors.bad_request"
 handler403 = "apps.edge.errors.permission_denied"
