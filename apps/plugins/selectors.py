@@ -46,8 +46,9 @@ def bad_calls_since(*, plugin_id: str, seconds: int) -> int:
     since = timezone.now() - timedelta(seconds=seconds)
     calls = PluginCall.objects.filter(plugin_id=plugin_id, at__gte=since)
     bad = 0
-    for outcome, denials, egress in calls.values_list("outcome", "denials", "egress_violations"):
-        bad += int(outcome in ("timeout", "crash")) + denials + egress
+    # An egress violation is also a denial: counted once.
+    for outcome, denials in calls.values_list("outcome", "denials"):
+        bad += int(outcome in ("timeout", "crash")) + denials
     return bad
 
 

@@ -442,3 +442,6 @@ PLUGINS_THREAT_MAX_BAD_CALLS = env.int("PLUGINS_THREAT_MAX_BAD_CALLS", default=5
 # Bearer token of the Prometheus endpoint (/plugins/metrics on the public host); staff may too.
 PLUGINS_METRICS_TOKEN = env.str("PLUGINS_METRICS_TOKEN", default="")
 CELERY_BEAT_SCHEDULE["plugins-health-check"] = {"task": "plugins.health_check_all", "schedule": 300.0}
+# Each plugin's only writable folder, per gym; and the workers per (gym, plugin) in a process.
+PLUGINS_SCRATCH_DIR = env.path("PLUGINS_SCRATCH_DIR", default=BASE_DIR / ".data" / "plugin-scratch")
+PLUGINS_POOL_SIZE = env.int("PLUGINS_POOL_SIZE", default=2)

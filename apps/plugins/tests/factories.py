@@ -13,7 +13,12 @@ TEST_KEY_ID = "test-publisher"
 TEST_PRIVATE, TEST_PUBLIC = keypair_generate()
 OTHER_PRIVATE, OTHER_PUBLIC = keypair_generate()
 
-DEFAULT_CODE = b"def on_member_joined(event):\n    return {'greeted': event['user_id']}\n"
+DEFAULT_CODE = (
+    b"from gymplugin import hook\n\n\n"
+    b"@hook('on_member_joined')\n"
+    b"def on_member_joined(payload):\n"
+    b"    return {'greeted': payload['event']['user_id']}\n"
+)
 
 
 def base_manifest(plugin_id: str = "greeter", version: str = "1.0.0", **overrides: Any) -> dict[str, Any]:
