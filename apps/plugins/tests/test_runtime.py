@@ -339,3 +339,44 @@ def test_member_joined_queues_one_task_per_active_installation(
             handlers.hook_fan_out(hook="on_member_joined", event=event)
     payload = {"event": json.loads(json.dumps(event_to_payload(event)))}
     assert delay.call_args_list == [mock.call(str(greeter.pk), "on_member_joined", payload)]
+
+
+RECOMMENDER = (
+    b"import os\n"
+    b"from gymplugin import hook\n\n\n"
+    b"@hook('program_recommend')\n"
+    b"def recommend(payload):\n"
+    b"    if payload['config'].get('broken'):\n"
+    b"        os.abort()\n"
+    b"    return {'program': payload['goal'] + '-5x5', 'reason': payload['config']['style']}\n"
+)
+
+
+def test_service_hooks_ask_each_plugin_separately(world, plugins_dir, rescan):
+    from apps.plugins.facade.api import service_call
+
+    recommender = base_manifest(
+        plugin_id="coach-ai",
+        hooks={"program_recommend": ["member_id", "goal"]},
+        capabilities=["programs.recommend"],
+        config_schema={
+            "type": "object",
+            "properties": {"style": {"type": "string"}, "broken": {"type": "boolean"}},
+        },
+    )
+    write_package(plugins_dir, recommender, {"plugin.py": RECOMMENDER})
+    write_package(plugins_dir, dict(recommender, id="crashy"), {"plugin.py": RECOMMENDER})
+    write_package(plugins_dir, dict(recommender, id="ungranted"), {"plugin.py": RECOMMENDER})
+    rescan()
+    setup_plugin(world, "coach-ai", "1.0.0", ["programs.recommend"], config={"style": "linear"})
+    setup_plugin(world, "crashy", "1.0.0", ["programs.recommend"], config={"style": "x", "broken": True})
+    setup_plugin(world, "ungranted", "1.0.0", [], config={"style": "y"})
+    member = str(world.a.people["member"].id)
+    with schema_context(world.a.schema_name):
+        answers = service_call(hook="program_recommend", arguments={"member_id": member, "goal": "strength"})
+        with pytest.raises(ValueError, match="program_recommend takes"):
+            service_call(hook="program_recommend", arguments={"goal": "x"})
+    assert [(a.plugin_id, a.outcome, a.value) for a in answers] == [
+        ("coach-ai", "ok", {"program": "strength-5x5", "reason": "linear"}),
+        ("crashy", "crash", {}),
+    ]
