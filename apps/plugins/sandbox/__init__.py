@@ -33,7 +33,6 @@ plugin sets ``globalThis.hooks = {"name": async (payload, callHost) => {...}}``;
 follows the ABI in ``apps/plugins/sandbox/_wasm.py``. Samples: ``plugins_src/``.
 """
 
-from apps.plugins.sandbox.availability import availability
 from apps.plugins.sandbox.contracts import (
     Availability,
     CallResult,
@@ -47,6 +46,7 @@ from apps.plugins.sandbox.contracts import (
     SandboxKind,
 )
 from apps.plugins.sandbox.pool import SandboxPool
+from apps.plugins.sandbox.probes import availability
 
 __all__ = [
     "Availability",

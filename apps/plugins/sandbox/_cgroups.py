@@ -36,6 +36,15 @@ def cgroup_support() -> CgroupSupport:
         return CgroupSupport("", None, None, f"cgroups unusable: {error}")
 
 
+def _remove_stale(parent: Path) -> None:
+    """Remove the empty cgroups of host processes that no longer run (``<pid>-<n>``)."""
+    for child in parent.iterdir():
+        pid, dash, rest = child.name.partition("-")
+        if child.is_dir() and dash and pid.isdigit() and rest.isdigit() and not Path(f"/proc/{pid}").exists():
+            with contextlib.suppress(OSError):
+                child.rmdir()
+
+
 def _detect() -> CgroupSupport:
     controllers = CGROUP_ROOT / "cgroup.controllers"
     if controllers.exists():
@@ -44,6 +53,7 @@ def _detect() -> CgroupSupport:
             parent = CGROUP_ROOT / GROUP_NAME
             parent.mkdir(exist_ok=True)
             (parent / "cgroup.subtree_control").write_text("+memory +pids")
+            _remove_stale(parent)
             return CgroupSupport("v2", parent, parent, "cgroup v2 memory and pids")
         return CgroupSupport("", None, None, "cgroup v2 without writable memory and pids controllers")
     memory_root = CGROUP_ROOT / "memory"
@@ -51,10 +61,12 @@ def _detect() -> CgroupSupport:
     if (memory_root / "memory.limit_in_bytes").exists() and _writable_dir(memory_root):
         memory = memory_root / GROUP_NAME
         memory.mkdir(exist_ok=True)
+        _remove_stale(memory)
         pids: Path | None = None
         if _writable_dir(pids_root):
             pids = pids_root / GROUP_NAME
             pids.mkdir(exist_ok=True)
+            _remove_stale(pids)
         reason = "cgroup v1 memory" + (" and pids" if pids else " (no pids controller)")
         return CgroupSupport("v1", memory, pids, reason)
     return CgroupSupport("", None, None, "no writable cgroup memory controller")
@@ -106,6 +118,13 @@ class WorkerCgroup:
             return int((self.memory / "memory.failcnt").read_text()) > 0
         except (OSError, ValueError):
             return False
+
+    def peak_bytes(self) -> int:
+        name = "memory.peak" if self.support.version == "v2" else "memory.max_usage_in_bytes"
+        try:
+            return int((self.memory / name).read_text())
+        except (OSError, ValueError):
+            return 0
 
     @staticmethod
     def _read_keyed(path: Path) -> dict[str, int]:

@@ -129,6 +129,7 @@ class ProcessWorker:
             "LC_ALL": "C.UTF-8",
             "HOME": str(bundle.scratch),
             "TMPDIR": str(bundle.scratch),
+            "PWD": str(bundle.scratch),
         }
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell input from plugins
@@ -215,7 +216,6 @@ class ProcessWorker:
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
-            "--die-with-parent",
             "--new-session",
             "--chdir", scratch,
             "--",
@@ -280,13 +280,14 @@ class ProcessWorker:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def peak_memory_kb(self) -> int:
+        """The worker's peak resident set; from its cgroup once the process is gone."""
         try:
             for line in Path(f"/proc/{self._pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
         except OSError:
             pass
-        return 0
+        return self._cgroup.peak_bytes() // 1024 if self._cgroup is not None else 0
 
     # --- wire ------------------------------------------------------------------------------
 
@@ -458,11 +459,10 @@ class ProcessWorker:
         text = str(error.get("message", ""))[:2000]
         if kind is ErrorKind.DENIED and state.denied_names:
             text += f" (host refused: {', '.join(state.denied_names[:5])})"
+        stats = self._stats(state, stats_violations)
         if kind in RECYCLE_AFTER:
             self.kill()
-        return CallResult(
-            ok=False, error_kind=kind, error_message=text, stats=self._stats(state, stats_violations)
-        )
+        return CallResult(ok=False, error_kind=kind, error_message=text, stats=stats)
 
     def _classify_death(self, stop: _StopError) -> tuple[ErrorKind, str]:
         """Kill the worker and tell why it stopped serving."""

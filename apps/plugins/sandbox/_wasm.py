@@ -41,7 +41,6 @@ from apps.plugins.sandbox.contracts import (
 )
 
 EPOCH_TICK_S = 0.005
-WASM_PAGE = 65536
 
 
 class _EpochTicker:
@@ -286,7 +285,9 @@ class WasmWorker:
             return ErrorKind.TIMEOUT
         if state.abi_error:
             return ErrorKind.INVALID_RESPONSE
-        if memory.data_len(state.store) + WASM_PAGE > self.limits.memory_mb * 1024 * 1024:
+        # wasmtime answers a refused memory.grow with -1 and says nothing; a trap with the linear
+        # memory at 90% of its limit or more is counted as running out of memory.
+        if memory.data_len(state.store) * 10 >= self.limits.memory_mb * 1024 * 1024 * 9:
             return ErrorKind.MEMORY_EXCEEDED
         if state.denials:
             return ErrorKind.DENIED

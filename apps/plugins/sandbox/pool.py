@@ -6,7 +6,6 @@ import threading
 import time
 from typing import Protocol
 
-from apps.plugins.sandbox.availability import availability
 from apps.plugins.sandbox.contracts import (
     CallResult,
     CallStats,
@@ -17,6 +16,7 @@ from apps.plugins.sandbox.contracts import (
     PluginBundle,
     SandboxKind,
 )
+from apps.plugins.sandbox.probes import availability
 
 
 class Worker(Protocol):

@@ -518,10 +518,10 @@ class V8Runner:
             text = self.loop.run_until_complete(main())
         except (TimeoutError, self.module.JSTimeoutException):
             raise PluginTimeout(f"JavaScript ran past its {wall_ms} ms wall time") from None
-        except self.module.JSOOMException:
-            raise MemoryError("V8 heap limit reached") from None
-        if self.racer.was_hard_memory_limit_reached():
-            raise MemoryError("V8 heap limit reached")
+        except Exception:
+            if self.racer.was_hard_memory_limit_reached():
+                raise MemoryError(f"the V8 heap reached its {memory_mb} MiB limit") from None
+            raise
         return json.loads(str(text))
 
 
@@ -560,6 +560,21 @@ def handle_init(wire: Wire, params: JSON) -> tuple[PythonRunner | V8Runner, Obse
     else:
         runner = V8Runner(os.path.join(bundle_root, params["entry"]), wire)
     return runner, observer, applied
+
+
+def watch_host(rfd: int) -> None:
+    """Exit as soon as the host closes its end of the pipe, even in the middle of a hook."""
+    import select
+
+    poller = select.poll()
+    poller.register(rfd, 0)  # POLLHUP and POLLERR are always reported
+
+    def watch() -> None:
+        while True:
+            if poller.poll(1000):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="host-watch", daemon=True).start()
 
 
 def run_hook(runner: PythonRunner | V8Runner, observer: Observer, params: JSON) -> JSON:
@@ -610,6 +625,7 @@ def main() -> int:
             }
         )
         return 1
+    watch_host(int(sys.argv[1]))
     wire.send({"jsonrpc": "2.0", "id": request.get("id"), "result": {"applied": applied}})
     while True:
         request = wire.receive()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from apps.plugins.sandbox import ErrorKind, SandboxKind
@@ -11,11 +13,11 @@ from .conftest import BADGES_ENTRIES, RecordingHost
 KINDS = [SandboxKind.WORKER, SandboxKind.WASM, SandboxKind.V8, SandboxKind.CONTAINER]
 
 
-def events(*rows: tuple[int, int, int]) -> dict:
+def events(*rows: tuple[int, int, int]) -> dict[str, Any]:
     return {"events": [{"day": d, "exercise": e, "load_g": load, "reps": 5} for d, e, load in rows]}
 
 
-CASES = [
+CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [
     (events(), {"badges": [], "longest_streak": 0, "personal_records": 0}),
     (
         events((10, 1, 50_000), (11, 1, 55_000), (12, 2, 30_000), (14, 1, 55_000)),
