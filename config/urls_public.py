@@ -20,7 +20,12 @@ urlpatterns = [
 ]
 
 # --- Plugin platform (apps.plugins)
-urlpatterns += [path("api/v1/", include(plugins.public_api)), *plugins.public_pages]
+urlpatterns = [
+    *plugins.admin_pages,
+    *urlpatterns,
+    path("api/v1/", include(plugins.public_api)),
+    *plugins.public_pages,
+]
 
 handler400 = "apps.edge.errors.bad_request"
 handler403 = "apps.edge.errors.permission_denied"

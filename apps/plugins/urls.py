@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
@@ -30,6 +31,14 @@ public_api: list[URLPattern | URLResolver] = [
 public_pages: list[URLPattern | URLResolver] = [
     path("plugins/", views.public_catalogue, name="plugins-catalogue"),
     path("plugins/metrics", views.prometheus_metrics, name="plugins-metrics"),
-    path("plugins/staff/monitoring/", views.staff_monitoring, name="plugins-monitoring"),
-    path("plugins/staff/compliance/", views.staff_compliance, name="plugins-compliance"),
+]
+
+# Inside the Django admin (staff only, admin sign-in); mounted before ``admin.site.urls``.
+admin_pages: list[URLPattern | URLResolver] = [
+    path(
+        "admin/plugins/monitoring/", admin.site.admin_view(views.staff_monitoring), name="plugins-monitoring"
+    ),
+    path(
+        "admin/plugins/compliance/", admin.site.admin_view(views.staff_compliance), name="plugins-compliance"
+    ),
 ]

@@ -8,8 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -181,18 +180,23 @@ def prometheus_metrics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(metrics.prometheus_text(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
-@staff_member_required
+def _admin_context(request: HttpRequest, title: str) -> dict[str, Any]:
+    return {**admin.site.each_context(request), "title": title}
+
+
 @require_GET
 def staff_monitoring(request: HttpRequest) -> HttpResponse:
-    return render(request, "plugins/staff_monitoring.html", {"rows": platform.monitoring_rows()})
+    """Calls, outcomes, latency, CPU, memory and fuel per gym, plugin and hook (admin page)."""
+    context = {**_admin_context(request, "Plugin monitoring"), "rows": platform.monitoring_rows()}
+    return render(request, "plugins/staff_monitoring.html", context)
 
 
-@staff_member_required
 @require_GET
 def staff_compliance(request: HttpRequest) -> HttpResponse:
-    rows = platform.compliance_rows()
-    return render(
-        request,
-        "plugins/staff_compliance.html",
-        {"rows": rows, "refused": registry.catalogue().refused},
-    )
+    """Which plugin holds which capabilities in which gym; refused plugins with reasons."""
+    context = {
+        **_admin_context(request, "Plugin compliance"),
+        "rows": platform.compliance_rows(),
+        "refused": registry.catalogue().refused,
+    }
+    return render(request, "plugins/staff_compliance.html", context)

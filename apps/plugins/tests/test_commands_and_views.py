@@ -121,15 +121,15 @@ def test_prometheus_metrics_need_the_token_or_staff(world, with_calls, settings)
 
 def test_staff_compliance_and_monitoring_span_gyms(world, with_calls):
     anonymous = Client(HTTP_HOST=django_settings.PLATFORM_DOMAIN)
-    assert anonymous.get("/plugins/staff/compliance/").status_code == 302
+    assert anonymous.get("/admin/plugins/compliance/").status_code == 302
     client = staff_client()
-    page = client.get("/plugins/staff/compliance/").content.decode()
+    page = client.get("/admin/plugins/compliance/").content.decode()
     for gym in ("gym-a", "gym-b"):
         assert (
             f"<td>{gym}</td><td>greeter</td><td>1.0.0</td><td>inactive</td><td>events.member.read</td>"
             in page
         )
-    page = client.get("/plugins/staff/monitoring/").content.decode()
+    page = client.get("/admin/plugins/monitoring/").content.decode()
     assert "<td>gym-a</td><td>greeter</td><td>on_member_joined</td><td>3</td><td>2</td>" in page
 
 
