@@ -25,7 +25,7 @@ from apps.organizations.facade import api as organizations
 from apps.plugins import pip
 from apps.plugins.capabilities import Classification
 from apps.plugins.models import AuditAction, PluginDatum, PluginInstallation, PluginNotice
-from apps.plugins.policy import Decision, Request, Subject, decide
+from apps.plugins.policy import Decision, DenyReason, Request, Subject, decide
 from apps.plugins.sandbox import HostCallDenied
 from apps.plugins.services import audit_record
 
@@ -72,8 +72,10 @@ class PluginHost:
         function = self._functions.get(name)
         if function is None:
             # Not a host function: a plugin trying names (a forged capability) is refused and audited.
-            self._check(name, Request(capability=name, classification=Classification.INTERNAL), {})
-            self._deny(name, Decision(False, None, f"no host function {name!r}"), {})
+            decision = decide(self.subject, Request(capability=name, classification=Classification.INTERNAL))
+            if decision.allowed:
+                decision = Decision(False, DenyReason.UNKNOWN_CAPABILITY, f"no host function {name!r}")
+            self._deny(name, decision, {})
         return function(args)
 
     def _check(self, name: str, request: Request, detail: JSON) -> None:
@@ -155,8 +157,13 @@ class PluginHost:
         request = Request(capability="members.read", classification=Classification.PERSONAL, member_role=role)
         self._check(name, request, {"member_id": str(member_id), "fields": sorted(fields)})
         member = next(
-            m for m in organizations.members_of_gym(gym_id=self.subject.gym_id) if m.user_id == member_id
+            (m for m in organizations.members_of_gym(gym_id=self.subject.gym_id) if m.user_id == member_id),
+            None,
         )
+        if member is None:  # removed between the role check and now
+            self._deny(
+                name, Decision(False, DenyReason.NOT_A_MEMBER, "that person is not a member of this gym"), {}
+            )
         full = {"id": str(member.user_id), "role": member.role.value, "full_name": member.full_name}
         return {f: full[f] for f in fields}
 
@@ -215,7 +222,8 @@ class PluginHost:
         )
         base = settings.PLUGINS_HTTP_BASE_URL
         if not base and not _resolves_to_public(parts.hostname or ""):
-            self._invalid(name, f"{parts.hostname} does not resolve to a public address")
+            message = f"{parts.hostname} does not resolve to a public address"
+            self._deny(name, Decision(False, DenyReason.EGRESS, message), {"host": parts.hostname or ""})
         target = (
             url
             if not base

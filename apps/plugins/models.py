@@ -45,6 +45,9 @@ class PluginInstallation(models.Model):
     installed_by = models.UUIDField(null=True, blank=True)
     installed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(
+        null=True, blank=True, help_text="The threat detector counts bad calls since then."
+    )
 
     class Meta:
         ordering = ["plugin_id"]

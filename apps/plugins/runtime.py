@@ -125,11 +125,13 @@ def _record(
 def threat_check(*, installation: PluginInstallation, gym_id: int) -> bool:
     """Suspend the installation when its bad calls in the window reach the threshold."""
     bad = selectors.bad_calls_since(
-        plugin_id=installation.plugin_id, seconds=settings.PLUGINS_THREAT_WINDOW_SECONDS
+        plugin_id=installation.plugin_id,
+        seconds=settings.PLUGINS_THREAT_WINDOW_SECONDS,
+        not_before=installation.activated_at,
     )
     if bad < settings.PLUGINS_THREAT_MAX_BAD_CALLS:
         return False
-    installation.refresh_from_db(fields=["status"])
+    installation.refresh_from_db(fields=["status", "activated_at"])
     if installation.status != InstallationStatus.ACTIVE:
         return False
     reason = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -41,9 +41,12 @@ def notices_for_admins() -> QuerySet[PluginNotice]:
     return PluginNotice.objects.filter(audience=PluginNotice.Audience.ADMINS)
 
 
-def bad_calls_since(*, plugin_id: str, seconds: int) -> int:
-    """Calls of the plugin in the window that ended badly or were refused something."""
+def bad_calls_since(*, plugin_id: str, seconds: int, not_before: datetime | None = None) -> int:
+    """Calls of the plugin in the window (and after ``not_before``: its last activation) that
+    ended badly or were refused something."""
     since = timezone.now() - timedelta(seconds=seconds)
+    if not_before is not None:
+        since = max(since, not_before)
     calls = PluginCall.objects.filter(plugin_id=plugin_id, at__gte=since)
     bad = 0
     # An egress violation is also a denial: counted once.

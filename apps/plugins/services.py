@@ -176,7 +176,11 @@ def _set_status(
     installation.status = status
     installation.status_reason = reason
     installation.updated_at = timezone.now()
-    installation.save(update_fields=["status", "status_reason", "updated_at"])
+    fields = ["status", "status_reason", "updated_at"]
+    if status == InstallationStatus.ACTIVE:
+        installation.activated_at = installation.updated_at
+        fields.append("activated_at")
+    installation.save(update_fields=fields)
     audit_record(
         plugin_id=installation.plugin_id,
         installation_id=installation.pk,

@@ -216,6 +216,11 @@ def test_hostile_calls_are_denied_audited_and_suspend_the_plugin(world, hostile)
     assert (event.payload["plugin_id"], event.payload["gym_id"]) == ("hostile", world.a.id)
     # Suspended: not called any more.
     assert attack(world, hostile, "egress").outcome == "skipped"
+    # An admin reactivates it: bad calls are counted again from the reactivation.
+    with schema_context(world.a.schema_name):
+        services.plugin_activate(installation=hostile, actor_id=world.a.people["owner"].id)
+    again = attack(world, hostile, "egress")
+    assert (again.outcome, again.suspended) == ("ok", False)
 
 
 def test_health_fields_plain_http_and_other_gyms_members_are_denied(world, hostile, settings):
