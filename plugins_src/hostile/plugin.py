@@ -209,3 +209,28 @@ def _fork_and_reap() -> None:
     if pid == 0:
         os._exit(0)
     os.waitpid(pid, 0)
+
+
+@hook("thread_bomb")
+def thread_bomb(payload):
+    import threading
+
+    started = 0
+    stop = threading.Event()
+    try:
+        for _ in range(1000):
+            threading.Thread(target=stop.wait, daemon=True).start()
+            started += 1
+    except RuntimeError as error:
+        stop.set()
+        return {"started": started, "error": str(error)}
+    stop.set()
+    return {"started": started, "error": ""}
+
+
+@hook("call_and_stall")
+def call_and_stall(payload):
+    # Asks for a large host result, then never reads the answer.
+    _raw(b'{"jsonrpc":"2.0","id":"c1","method":"big","params":{}}\n')
+    time.sleep(5)
+    return {}

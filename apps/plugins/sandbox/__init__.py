@@ -20,6 +20,10 @@ Public API (stable; new names are added, none renamed)::
     pool = SandboxPool(bundle, size=2, limits=Limits(wall_ms=2000, cpu_ms=1000))
     result = pool.call("badges.evaluate", {"events": [...]}, host=host)
     result.ok, result.value, result.error_kind, result.error_message, result.stats
+    pool.ping()      # health check: a round trip to a worker, no plugin code
+    pool.warm(2)     # start workers ahead of the first calls
+    pool.applied     # the protections the last started worker reported
+    pool.close()
 
 Kinds (ADR 0015): ``worker`` (default; a Python subprocess with rlimits, its own network
 namespace, seccomp, Landlock and cgroups), ``wasm`` (wasmtime in process, fuel, epoch deadline,

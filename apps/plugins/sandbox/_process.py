@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import json
 import math
 import os
 import resource
+import select
 import selectors
 import signal
 import subprocess
@@ -51,6 +54,7 @@ def base_python() -> str:
     return os.path.realpath(sys.executable)
 
 
+@functools.cache
 def stdlib_paths() -> tuple[list[str], list[str]]:
     """(readable paths, list-only paths): every entry of the standard library but site-packages."""
     stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
@@ -60,14 +64,13 @@ def stdlib_paths() -> tuple[list[str], list[str]]:
     return readable, [stdlib]
 
 
+@functools.cache
 def mini_racer_dir() -> str:
-    import py_mini_racer
-
-    return os.path.dirname(os.path.realpath(py_mini_racer.__file__))
-
-
-class ProtocolError(Exception):
-    pass
+    """The mini-racer package folder, found without importing it into the host."""
+    spec = importlib.util.find_spec("py_mini_racer")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the mini-racer package is not installed")
+    return os.path.dirname(os.path.realpath(spec.origin))
 
 
 @dataclass
@@ -77,6 +80,7 @@ class _CallState:
     limits: Limits
     started: float
     cpu_start: float
+    deadline: float
     host_calls: int = 0
     denials: int = 0
     output_bytes: int = 0
@@ -105,6 +109,15 @@ class ProcessWorker:
 
     def start(self) -> None:
         """Start the process and apply every protection; raises RuntimeError if any fails."""
+        try:
+            self._start()
+        except RuntimeError:
+            raise
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            self.kill()
+            raise RuntimeError(f"sandbox did not start: {error}") from None
+
+    def _start(self) -> None:
         bundle = self.bundle
         support = cgroup_support()
         if support.memory is not None:
@@ -130,6 +143,9 @@ class ProcessWorker:
             "HOME": str(bundle.scratch),
             "TMPDIR": str(bundle.scratch),
             "PWD": str(bundle.scratch),
+            # One malloc arena: otherwise each thread reserves 64 MiB of address space, which
+            # RLIMIT_AS counts.
+            "MALLOC_ARENA_MAX": "1",
         }
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell input from plugins
@@ -146,12 +162,13 @@ class ProcessWorker:
         finally:
             for fd in (to_child_r, from_child_w, output_w):
                 os.close(fd)
+        self._pid = self._proc.pid
+        os.set_blocking(self._to_child, False)
         os.set_blocking(self._from_child, False)
         os.set_blocking(self._output, False)
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._from_child, selectors.EVENT_READ, "rpc")
         self._selector.register(self._output, selectors.EVENT_READ, "output")
-        self._pid = self._proc.pid
         self.alive = True
         readable, listable = stdlib_paths()
         params: JSONDict = {
@@ -174,7 +191,7 @@ class ProcessWorker:
         deadline = time.monotonic() + INIT_TIMEOUT_S
         try:
             reply = self._read_message(deadline)
-        except (_StopError, ProtocolError) as error:
+        except _StopError as error:
             self.kill()
             raise RuntimeError(f"sandbox did not start: {error}") from None
         if reply.get("id") != 0 or "result" not in reply:
@@ -238,7 +255,7 @@ class ProcessWorker:
         self.alive = False
         proc = self._proc
         if proc is not None:
-            for pid in {self._pid, proc.pid}:
+            for pid in {self._pid, proc.pid} - {0}:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -247,8 +264,8 @@ class ProcessWorker:
 
     def shutdown(self) -> None:
         if self.alive:
-            with contextlib.suppress(OSError):
-                self._send({"jsonrpc": "2.0", "id": None, "method": "shutdown"})
+            with contextlib.suppress(OSError, _StopError):
+                self._send({"jsonrpc": "2.0", "id": None, "method": "shutdown"}, time.monotonic() + 0.1)
             if self._proc is not None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._proc.wait(timeout=1)
@@ -291,15 +308,24 @@ class ProcessWorker:
 
     # --- wire ------------------------------------------------------------------------------
 
-    def _send(self, message: JSONDict) -> None:
+    def _send(self, message: JSONDict, deadline: float | None = None) -> None:
+        """Write one line; a child that stops reading cannot block the host past the deadline."""
         data = (json.dumps(message, separators=(",", ":")) + "\n").encode()
+        deadline = deadline if deadline is not None else time.monotonic() + INIT_TIMEOUT_S
         view = memoryview(data)
         while view:
-            written = os.write(self._to_child, view)
+            try:
+                written = os.write(self._to_child, view)
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _StopError(ErrorKind.TIMEOUT, "wall time limit reached") from None
+                select.select([], [self._to_child], [], remaining)
+                continue
             view = view[written:]
 
     def _read_message(self, deadline: float, state: _CallState | None = None) -> JSONDict:
-        """The next message from the child; raises ProtocolError, or _StopError while a call runs."""
+        """The next message from the child; raises _StopError when the worker must stop."""
         max_bytes = state.limits.max_output_bytes if state else 1_000_000
         next_cpu_check = time.monotonic() + POLL_S
         while True:
@@ -350,27 +376,36 @@ class ProcessWorker:
     # --- calls -----------------------------------------------------------------------------
 
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
+        params = {"hook": hook, "payload": payload, "wall_ms": limits.wall_ms, "memory_mb": limits.memory_mb}
+        return self._request("hook", params, host, limits)
+
+    def ping(self, limits: Limits) -> CallResult:
+        """A round trip through the bootstrap, without plugin code: is the worker responsive?"""
+        return self._request("ping", {}, _no_host, limits)
+
+    def _request(self, method: str, params: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
         started = time.monotonic()
         self._drain_output()
+        deadline = started + limits.wall_ms / 1000
         state = _CallState(
-            request_id=self._next_id, host=host, limits=limits, started=started, cpu_start=self.cpu_seconds()
+            request_id=self._next_id,
+            host=host,
+            limits=limits,
+            started=started,
+            cpu_start=self.cpu_seconds(),
+            deadline=deadline,
         )
         self._next_id += 1
         self._set_cpu_rlimit(state.cpu_start, limits)
-        deadline = started + limits.wall_ms / 1000
         try:
             self._send(
                 {
                     "jsonrpc": "2.0",
                     "id": state.request_id,
-                    "method": "hook",
-                    "params": {
-                        "hook": hook,
-                        "payload": payload,
-                        "wall_ms": limits.wall_ms,
-                        "memory_mb": limits.memory_mb,
-                    },
-                }
+                    "method": method,
+                    "params": params,
+                },
+                deadline,
             )
             while True:
                 message = self._read_message(deadline, state)
@@ -380,7 +415,7 @@ class ProcessWorker:
                 return self._result(message, state)
         except _StopError as stop:
             return self._failed(stop, state)
-        except (BrokenPipeError, ProtocolError) as error:
+        except OSError as error:
             return self._failed(_StopError(ErrorKind.CRASHED, f"the worker went away: {error}"), state)
 
     def _failed(self, stop: _StopError, state: _CallState) -> CallResult:
@@ -413,7 +448,7 @@ class ProcessWorker:
         if not isinstance(params, dict):
             state.denials += 1
             state.denied_names.append(name)
-            self._send(self._rpc_error(call_id, -32602, "params must be an object"))
+            self._send(self._rpc_error(call_id, -32602, "params must be an object"), state.deadline)
             return
         try:
             result = state.host(name, params)
@@ -421,12 +456,12 @@ class ProcessWorker:
         except HostCallDenied as denied:
             state.denials += 1
             state.denied_names.append(name)
-            self._send(self._rpc_error(call_id, -32001, f"denied: {denied}"))
+            self._send(self._rpc_error(call_id, -32001, f"denied: {denied}"), state.deadline)
             return
         except Exception:  # a failing host function must not take the pool down
-            self._send(self._rpc_error(call_id, -32603, f"host function {name} failed"))
+            self._send(self._rpc_error(call_id, -32603, f"host function {name} failed"), state.deadline)
             return
-        self._send({"jsonrpc": "2.0", "id": call_id, "result": result})
+        self._send({"jsonrpc": "2.0", "id": call_id, "result": result}, state.deadline)
 
     @staticmethod
     def _rpc_error(call_id: Any, code: int, message: str) -> JSONDict:
@@ -506,6 +541,10 @@ class _StopError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+def _no_host(name: str, args: JSONDict) -> JSONDict:
+    raise HostCallDenied("no host function during a ping")
 
 
 def _violations(value: object) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ class _EpochTicker:
 
     def __init__(self, engine: wasmtime.Engine) -> None:
         self.engine = engine
+        self._reset()
+        # A forked child (Celery prefork, gunicorn) has no ticker thread: it starts its own.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
         self.active = 0
         self.cond = threading.Condition()
         self.thread: threading.Thread | None = None
@@ -210,6 +216,23 @@ class WasmWorker:
 
     # --- calls -----------------------------------------------------------------------------
 
+    def ping(self, limits: Limits) -> CallResult:
+        """Instantiate the module in a fresh store (its start function runs, no hook)."""
+        started = time.monotonic()
+        store = wasmtime.Store(ENGINE)
+        store.set_limits(memory_size=self.limits.memory_mb * 1024 * 1024, instances=1, tables=1, memories=1)
+        store.set_fuel(limits.fuel)
+        store.set_epoch_deadline(max(1, round(limits.wall_ms / 1000 / EPOCH_TICK_S)))
+        state = _CallState(
+            host=_refuse, store=store, deadline=started + limits.wall_ms / 1000, fuel=limits.fuel
+        )
+        try:
+            with TICKER:
+                self.linker.instantiate(store, self.module)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as error:
+            return self._failure(state, started, None, _instantiation_kind(error), str(error))
+        return CallResult(ok=True, value={}, stats=self._stats(state, started, None))
+
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult:
         started = time.monotonic()
         store = wasmtime.Store(ENGINE)
@@ -318,6 +341,10 @@ class WasmWorker:
             host_calls=state.host_calls,
             denials=state.denials,
         )
+
+
+def _refuse(name: str, args: JSONDict) -> JSONDict:
+    raise HostCallDenied("no host function during a ping")
 
 
 def _instantiation_kind(error: Exception) -> ErrorKind:

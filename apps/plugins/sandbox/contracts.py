@@ -53,7 +53,8 @@ class Availability:
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-call limits (the first three) and per-worker limits (the rest)."""
+    """Resource limits. ``wall_ms``, ``cpu_ms``, ``fuel`` and ``max_output_bytes`` apply per call
+    and may change from call to call; the others are fixed when a worker starts."""
 
     wall_ms: int = 2000
     cpu_ms: int = 1000

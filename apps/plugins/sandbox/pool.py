@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from apps.plugins.sandbox.contracts import (
@@ -26,6 +27,8 @@ class Worker(Protocol):
     def start(self) -> None: ...
 
     def call(self, hook: str, payload: JSONDict, host: HostFunctions, limits: Limits) -> CallResult: ...
+
+    def ping(self, limits: Limits) -> CallResult: ...
 
     def shutdown(self) -> None: ...
 
@@ -67,6 +70,8 @@ class SandboxPool:
         backoff_base_s: float = 0.05,
         backoff_max_s: float = 30.0,
     ) -> None:
+        if not isinstance(bundle.kind, SandboxKind):
+            raise TypeError(f"bundle.kind must be a SandboxKind, not {bundle.kind!r}")
         self.bundle = bundle
         self.size = size
         self.limits = limits or Limits()
@@ -108,6 +113,15 @@ class SandboxPool:
         Only the per-call limits of ``limits`` (wall_ms, cpu_ms, fuel, max_output_bytes) may
         differ from the pool's; memory and process limits are fixed when a worker starts.
         """
+        return self._run(lambda worker, call_limits: worker.call(hook, payload, host, call_limits), limits)
+
+    def ping(self, *, limits: Limits | None = None) -> CallResult:
+        """Health check: a round trip to a worker (started if none is idle) without running a
+        hook. ``ok`` is False with the same error kinds as ``call`` when the worker does not
+        answer in time, died, or the kind is unavailable here."""
+        return self._run(lambda worker, call_limits: worker.ping(call_limits), limits)
+
+    def _run(self, action: Callable[[Worker, Limits], CallResult], limits: Limits | None) -> CallResult:
         limits = limits or self.limits
         state = availability(self.bundle.kind)
         if not state.available:
@@ -145,7 +159,14 @@ class SandboxPool:
             except RuntimeError as error:
                 self._release(None, healthy=False)
                 return _failure(ErrorKind.CRASHED, str(error))
-        result = worker.call(hook, payload, host, limits)
+        try:
+            result = action(worker, limits)
+        except BaseException:
+            # Not the plugin: a payload that is not JSON, or the caller interrupted. The worker
+            # may be mid-message, so it is replaced rather than reused.
+            worker.kill()
+            self._release(None, healthy=False, count_failure=False)
+            raise
         if must_start:
             result = _with_stats(result, cold_start=True, wall_ms=(time.monotonic() - started) * 1000)
         healthy = worker.alive

@@ -28,6 +28,8 @@ def availability(kind: SandboxKind) -> Availability:
 
 
 def _probe(kind: SandboxKind) -> Availability:
+    if kind not in set(SandboxKind):
+        return Availability(False, f"unknown sandbox kind {kind!r}")
     if kind is SandboxKind.WASM:
         if importlib.util.find_spec("wasmtime") is None:
             return Availability(False, "the wasmtime package is not installed")

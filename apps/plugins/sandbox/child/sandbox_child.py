@@ -15,7 +15,7 @@ stdout and stderr go to a separate pipe the host counts.
    host function calls go to the host as requests (ids ``c1``, ``c2``...), answered before the hook
    continues. The reply is ``{"value": ..., "violations": [...]}`` or an error whose
    ``data.kind`` is plugin_error, memory_exceeded or denied.
-3. ``ping`` answers ``{}``; ``shutdown`` exits.
+3. ``ping`` answers ``{"value": {}}`` without running plugin code; ``shutdown`` exits.
 """
 
 from __future__ import annotations
@@ -479,6 +479,7 @@ class V8Runner:
         self.module = module
         self.wire = wire
         self.loop = asyncio.new_event_loop()
+        self.memory_mb = 0
         self.context = module.mini_racer(self.loop)
         with open(entry_path, encoding="utf-8") as source:
             code = source.read()
@@ -505,10 +506,12 @@ class V8Runner:
         import asyncio
 
         # Answer before the host's own wall clock runs out, so the worker can report it.
-        timeout = max(wall_ms - 100, wall_ms * 0.8) / 1000
+        timeout = max(10, min(wall_ms - 100, wall_ms * 0.8)) / 1000
 
         async def main() -> Any:
-            self.racer.set_hard_memory_limit(memory_mb * 1024 * 1024)
+            if memory_mb != self.memory_mb:
+                self.racer.set_hard_memory_limit(memory_mb * 1024 * 1024)
+                self.memory_mb = memory_mb
             deadline = self.loop.time() + timeout
             call = self.invoker.cancelable()(hook, json.dumps(payload), self.js_host)
             promise = await asyncio.wait_for(call, timeout)
@@ -633,7 +636,7 @@ def main() -> int:
         if method == "shutdown":
             return 0
         if method == "ping":
-            reply: JSON = {"result": {}}
+            reply: JSON = {"result": {"value": {}, "violations": []}}
         elif method == "hook":
             reply = run_hook(runner, observer, request["params"])
         else:

@@ -71,3 +71,28 @@ def make_pool(tmp_path: Path) -> Iterator[Callable[..., SandboxPool]]:
     yield make
     for pool in pools:
         pool.close()
+
+
+@pytest.fixture(scope="session")
+def other_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[SandboxKind], SandboxPool]]:
+    """One badges pool per kind for the whole session: the bystander every attack must spare."""
+    pools: dict[SandboxKind, SandboxPool] = {}
+
+    def get(kind: SandboxKind) -> SandboxPool:
+        require(kind)
+        if kind not in pools:
+            scratch = tmp_path_factory.mktemp(f"bystander-{kind}")
+            bundle = PluginBundle(
+                plugin_id="badges",
+                version="1.0.0",
+                root=PLUGINS_SRC / "badges",
+                entry=BADGES_ENTRIES[kind],
+                kind=kind,
+                scratch=scratch,
+            )
+            pools[kind] = SandboxPool(bundle, size=1)
+        return pools[kind]
+
+    yield get
+    for pool in pools.values():
+        pool.close()

@@ -81,3 +81,14 @@ def test_a_refused_award_fails_the_hook_as_denied(make_pool, kind):
     assert host.calls == [("badges.award", {"badge": "streak-3"})]
     assert result.stats.denials == 1
     assert "badges.award" in result.error_message
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_ping_answers_without_running_a_hook(make_pool, kind):
+    pool = make_pool("badges", BADGES_ENTRIES[kind], kind)
+    host = RecordingHost()
+    first = pool.ping()
+    assert (first.ok, first.value, first.error_kind, first.stats.cold_start) == (True, {}, None, True)
+    second = pool.ping()
+    assert (second.ok, second.stats.cold_start, second.stats.host_calls) == (True, False, 0)
+    assert host.calls == []

@@ -22,11 +22,11 @@ def assert_badges_serve(badges: SandboxPool) -> None:
 
 
 @pytest.fixture
-def wasm(make_pool):
+def wasm(make_pool, other_plugin):
     hostile = make_pool(
         "hostile", "hostile.wat", SandboxKind.WASM, limits=Limits(fuel=2_000_000, memory_mb=16)
     )
-    badges = make_pool("badges", "badges.wat", SandboxKind.WASM)
+    badges = other_plugin(SandboxKind.WASM)
     return hostile, badges
 
 
@@ -113,11 +113,11 @@ def test_wasm_unknown_hook_is_a_plugin_error(wasm):
 
 
 @pytest.fixture
-def v8(make_pool):
+def v8(make_pool, other_plugin):
     hostile = make_pool(
         "hostile", "hostile.js", SandboxKind.V8, limits=Limits(wall_ms=1500, cpu_ms=5000, memory_mb=64)
     )
-    badges = make_pool("badges", "badges.js", SandboxKind.V8)
+    badges = other_plugin(SandboxKind.V8)
     return hostile, badges
 
 
@@ -131,13 +131,15 @@ def test_js_infinite_loop_stops_at_the_timeout(v8):
     hostile, badges = v8
     result = hostile.call("spin", {}, host=RecordingHost())
     assert (result.ok, result.error_kind) == (False, ErrorKind.TIMEOUT)
-    assert result.error_message == "JavaScript ran past its 1500 ms wall time"
+    # V8 stops the script and the worker says so; on a starved machine the host's clock may
+    # run out first, and it kills the worker.
+    assert result.error_message in ("JavaScript ran past its 1500 ms wall time", "wall time limit reached")
     assert_v8_serving(hostile, badges)
 
 
 def test_js_infinite_loop_is_killed_at_the_cpu_limit_too(v8):
     hostile, badges = v8
-    result = hostile.call("spin", {}, host=RecordingHost(), limits=Limits(wall_ms=1500, cpu_ms=300))
+    result = hostile.call("spin", {}, host=RecordingHost(), limits=Limits(wall_ms=20_000, cpu_ms=300))
     assert (result.ok, result.error_kind) == (False, ErrorKind.CPU_EXCEEDED)
     assert_v8_serving(hostile, badges)
 
@@ -154,7 +156,7 @@ def test_js_buffers_outside_the_heap_stop_at_the_memory_limit(v8):
     if cgroup_support().memory is None:
         pytest.skip(f"no memory cgroup on this host: {cgroup_support().reason}")
     hostile, badges = v8
-    result = hostile.call("external", {}, host=RecordingHost())
+    result = hostile.call("external", {}, host=RecordingHost(), limits=Limits(wall_ms=20_000, cpu_ms=20_000))
     assert (result.ok, result.error_kind) == (False, ErrorKind.MEMORY_EXCEEDED)
     assert result.error_message == "the worker was killed at its memory limit"
     assert result.stats.peak_memory_kb > 64 * 1024
@@ -184,3 +186,31 @@ def test_the_v8_worker_runs_under_the_worker_protections(v8):
     assert "netns (interfaces ['lo'], connect 127.0.0.1:5432 -> ENETUNREACH)" in applied
     assert "seccomp (" in applied
     assert "RLIMIT_AS" not in applied  # it would break V8
+
+
+def test_wasm_deadlines_hold_in_a_forked_child(wasm):
+    import os
+    import select
+    import signal
+
+    hostile, _ = wasm
+    spin = Limits(wall_ms=100, fuel=10**15)
+    assert hostile.call("spin", {}, host=RecordingHost(), limits=spin).error_kind is ErrorKind.TIMEOUT
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports its result on the pipe and leaves at once
+        try:
+            result = hostile.call("spin", {}, host=RecordingHost(), limits=spin)
+            os.write(write_end, str(result.error_kind).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 20)
+        answer = os.read(read_end, 100).decode() if ready else "no answer"
+    finally:
+        os.close(read_end)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert answer == "timeout"

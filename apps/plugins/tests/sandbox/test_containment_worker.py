@@ -7,8 +7,10 @@ that the network namespace, seccomp and Landlock refuse, not only the reporting 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import subprocess
 import sysconfig
 import uuid
@@ -35,9 +37,9 @@ def kind(request):
 
 
 @pytest.fixture
-def pools(make_pool, kind):
+def pools(make_pool, other_plugin, kind):
     hostile = make_pool("hostile", "plugin", kind, limits=HOSTILE_LIMITS)
-    badges = make_pool("badges", "plugin", kind)
+    badges = other_plugin(kind)
     return hostile, badges
 
 
@@ -77,7 +79,8 @@ def test_the_worker_reports_every_protection_it_applied(pools, kind):
 
 def test_spinning_the_cpu_is_stopped_at_the_cpu_limit(pools):
     hostile, badges = pools
-    result = run(hostile, "spin")
+    # A wall time far beyond the CPU budget: a starved machine must still end with the CPU limit.
+    result = hostile.call("spin", {}, host=RecordingHost(), limits=Limits(wall_ms=20_000, cpu_ms=400))
     assert (result.ok, result.error_kind) == (False, ErrorKind.CPU_EXCEEDED)
     assert result.stats.cpu_ms >= 400
     assert hostile.restarts == 1
@@ -123,9 +126,14 @@ def test_printing_without_end_is_stopped_at_the_output_limit(pools):
     assert_still_serving(hostile, badges)
 
 
-@pytest.mark.parametrize("path", ["/etc/shadow", str(PROJECT_FILE), f"/proc/{os.getpid()}/environ"])
-def test_reading_secrets_and_project_files_is_refused(pools, path):
+@pytest.mark.parametrize("target", ["shadow", "settings", "host_environ"])
+def test_reading_secrets_and_project_files_is_refused(pools, target):
     hostile, badges = pools
+    path = {
+        "shadow": "/etc/shadow",
+        "settings": str(PROJECT_FILE),
+        "host_environ": f"/proc/{os.getpid()}/environ",
+    }[target]
     result = run(hostile, "read_file", {"path": path})
     assert (result.ok, result.error_kind) == (False, ErrorKind.DENIED)
     assert result.stats.violations == (f"read {path}",)
@@ -146,6 +154,7 @@ def test_the_environment_holds_no_secret(pools, monkeypatch):
             "HOME": scratch,
             "TMPDIR": scratch,
             "PWD": scratch,
+            "MALLOC_ARENA_MAX": "1",
         },
         "cwd": scratch,
     }
@@ -230,7 +239,7 @@ def test_a_swallowed_denial_still_shows_in_the_stats(pools):
 
 
 @pytest.mark.parametrize(
-    ("hook", "kind", "message"),
+    ("hook", "error_kind", "message"),
     [
         ("forge_malformed", ErrorKind.INVALID_RESPONSE, "the plugin sent a line that is not JSON"),
         ("forge_wrong_id", ErrorKind.INVALID_RESPONSE, "the plugin answered id 987654"),
@@ -243,11 +252,11 @@ def test_a_swallowed_denial_still_shows_in_the_stats(pools):
         ("forge_huge_line", ErrorKind.OUTPUT_EXCEEDED, "a message from the plugin exceeds 100000 bytes"),
     ],
 )
-def test_forged_protocol_messages_are_refused(pools, hook, kind, message):
+def test_forged_protocol_messages_are_refused(pools, hook, error_kind, message):
     hostile, badges = pools
     host = RecordingHost()
     result = run(hostile, hook, host=host)
-    assert (result.ok, result.error_kind, result.error_message) == (False, kind, message)
+    assert (result.ok, result.error_kind, result.error_message) == (False, error_kind, message)
     assert host.calls == []
     assert_still_serving(hostile, badges)
 
@@ -269,6 +278,8 @@ def test_an_unknown_hook_is_a_plugin_error(pools):
 
 
 def test_the_kernel_refuses_each_attempt(pools, kind, tmp_path):
+    if landlock_abi() < 1:
+        pytest.skip("this kernel has no Landlock: files are refused by DAC and the container only")
     hostile, _ = pools
     victim = subprocess.Popen(["sleep", "30"])
     try:
@@ -307,9 +318,58 @@ def test_the_pids_cgroup_caps_threads(make_pool, kind):
     support = cgroup_support()
     if support.pids is None:
         pytest.skip(f"no pids cgroup on this host: {support.reason}")
-    hostile = make_pool("hostile", "plugin", kind, limits=HOSTILE_LIMITS)
+    # Address space for 16 thread stacks (8 MiB each), so that the pids limit is the one that holds.
+    hostile = make_pool("hostile", "plugin", kind, limits=Limits(memory_mb=512, max_procs=16))
+    result = run(hostile, "thread_bomb")
+    assert result.ok is True, result.error_message
+    # pids.max = 16 counts the main thread and the host watcher, and in the container the two
+    # bubblewrap processes.
+    started = 12 if kind is SandboxKind.CONTAINER else 14
+    assert result.value == {"started": started, "error": "can't start new thread"}
+    assert "cgroup v1 memory and pids" in hostile.applied or "cgroup v2 memory and pids" in hostile.applied
     assert run(hostile, "ok").ok is True
-    assert any("pids" in line for line in hostile.applied)
+
+
+def landlock_abi() -> int:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return int(libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)))
+
+
+def test_landlock_is_applied_whenever_the_kernel_has_it(pools):
+    abi = landlock_abi()
+    if abi < 1:
+        pytest.skip("this kernel has no Landlock")
+    hostile, _ = pools
+    assert run(hostile, "ok").ok is True
+    assert any(line.startswith(f"landlock ABI {abi} (") for line in hostile.applied)
+
+
+def test_the_pool_serves_many_threads_with_at_most_size_workers(make_pool):
+    import threading
+
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS, size=2)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def caller(index: int) -> None:
+        for n in range(10):
+            result = pool.call("ok", {"n": index * 100 + n}, host=RecordingHost())
+            with lock:
+                results.append((result.ok, result.value))
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=repr) == sorted(
+        [(True, {"pong": i * 100 + n}) for i in range(6) for n in range(10)], key=repr
+    )
+    assert pool.restarts == 0
+    assert len(pool._idle) == 2
 
 
 def test_a_kind_that_cannot_run_reports_unavailable_and_runs_nothing(tmp_path, monkeypatch):
@@ -356,3 +416,44 @@ def test_the_scratch_folder_is_the_only_writable_place_in_the_container(make_poo
     result = run(hostile, "write_file", {"path": "/usr/planted"})
     assert (result.ok, result.error_kind) == (False, ErrorKind.DENIED)
     assert not Path("/usr/planted").exists()
+
+
+def test_a_plugin_that_stops_reading_cannot_block_the_host(pools):
+    hostile, badges = pools
+    host = RecordingHost(granted={"big": lambda args: {"blob": "x" * 1_000_000}})
+    result = hostile.call("call_and_stall", {}, host=host, limits=Limits(wall_ms=500, cpu_ms=400))
+    assert (result.ok, result.error_kind, result.error_message) == (
+        False,
+        ErrorKind.TIMEOUT,
+        "wall time limit reached",
+    )
+    assert host.calls == [("big", {})]
+    assert_still_serving(hostile, badges)
+
+
+def test_a_payload_that_is_not_json_raises_and_frees_the_worker(make_pool):
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS, size=1)
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        pool.call("ok", {"n": {1, 2}}, host=RecordingHost())
+    again = pool.call("ok", {"n": 2}, host=RecordingHost())
+    assert (again.ok, again.value) == (True, {"pong": 2})
+    assert pool.consecutive_failures == 0
+
+
+def test_ping_reports_a_worker_that_no_longer_answers(make_pool):
+    pool = make_pool("hostile", "plugin", SandboxKind.WORKER, limits=HOSTILE_LIMITS)
+    assert pool.ping().ok is True
+    worker = pool._idle[0]
+    os.kill(worker._pid, signal.SIGSTOP)  # type: ignore[attr-defined]
+    try:
+        result = pool.ping(limits=Limits(wall_ms=200))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker._pid, signal.SIGCONT)  # type: ignore[attr-defined]
+    assert (result.ok, result.error_kind, result.error_message) == (
+        False,
+        ErrorKind.TIMEOUT,
+        "wall time limit reached",
+    )
+    assert pool.restarts == 1
+    assert pool.ping().ok is True
