@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -162,3 +163,23 @@ def test_gym_pages_install_configure_and_uninstall(world, plugins_dir, rescan):
     assert trainer.get("/plugins/").status_code == 403
     outsider = login(Client(HTTP_HOST=world.b.host), world.b, world.a.people["owner"].email)
     assert outsider.get("/plugins/").status_code == 404
+
+
+def test_production_trusts_only_the_keys_its_environment_names(monkeypatch):
+    import importlib
+    import sys
+
+    key = base64.b64encode(b"k" * 32).decode()
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("GYM_ENCRYPTION_KEYS", f"v1:{key}")
+    monkeypatch.delenv("PLUGINS_TRUSTED_KEYS", raising=False)
+    sys.modules.pop("config.settings.production", None)
+    try:
+        assert importlib.import_module("config.settings.production").PLUGINS_TRUSTED_KEYS == {}
+        monkeypatch.setenv("PLUGINS_TRUSTED_KEYS", '{"acme": "AAAA"}')
+        sys.modules.pop("config.settings.base", None)
+        sys.modules.pop("config.settings.production", None)
+        assert importlib.import_module("config.settings.production").PLUGINS_TRUSTED_KEYS == {"acme": "AAAA"}
+    finally:
+        sys.modules.pop("config.settings.production", None)
+        sys.modules.pop("config.settings.base", None)
