@@ -10,6 +10,13 @@ attributes the PIPs gathered, so this measures exactly the decision.
 Cases: the pluggy baseline (one plugin registered, ``on_member_joined``); an allowed host
 function (``notifications.send`` for a member); an allowed ``http.fetch`` (URL parsed, host
 checked); a denial for health data (the first rule); a denial for an ungranted capability.
+
+``--full`` also prices the whole path through Django and PostgreSQL, one call per sample, in its
+own database (``gym_plugins_bench`` on the server of ``DATABASE_URL``, dropped and created afresh;
+``BENCH_DATABASE_URL`` overrides): the PIPs (one guardian query), one host function through its
+PEP (decision and audit row), and the first-party badges sample's ``health_ping`` and
+``on_personal_record_set`` through ``runtime.hook_run`` (PIPs, sandbox, metrics row) with warm
+workers, in the worker kind (badges 1.0.0) and the V8 kind (badges 1.1.0).
 """
 
 from __future__ import annotations
@@ -77,6 +84,80 @@ def sample(func: Callable[[], Any], batch: int) -> float:
     return (time.perf_counter_ns() - start) / batch / 1000  # microseconds per call
 
 
+def timed(func: Callable[[], Any], count: int) -> list[float]:
+    out = []
+    for _ in range(count):
+        start = time.perf_counter_ns()
+        func()
+        out.append((time.perf_counter_ns() - start) / 1000)
+    return sorted(out)
+
+
+def full_path(calls: int) -> dict[str, list[float]]:
+    """Per-call times (us) of the PIPs, a PEP and sandboxed hooks, in a fresh bench database."""
+    from psycopg.conninfo import make_conninfo
+
+    from bench import harness, world
+
+    if not os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["BENCH_DATABASE_URL"] = make_conninfo(
+            harness.bench_database_url(), dbname="gym_plugins_bench"
+        )
+    world.build_database()
+    harness.setup_django()
+    from django_tenants.utils import schema_context
+
+    from apps.plugins import pip, registry, runtime, services
+    from apps.plugins.host import PluginHost
+    from apps.users.facade.api import user_by_email
+
+    gym = world.seed_gym(subdomain="plugins-bench", members=2)
+    owner = user_by_email(email=world.OWNER_EMAIL)
+    assert owner is not None
+    out: dict[str, list[float]] = {}
+    with schema_context(gym.schema_name):
+        inst = services.plugin_install(
+            gym_id=gym.gym_id,
+            plugin_id="badges",
+            version="1.0.0",
+            granted=["events.workout.read", "storage.kv", "notifications.send"],
+            actor_id=None,
+        )
+        inst = services.plugin_configure(installation=inst, values={"announce": False}, actor_id=None)
+        inst = services.plugin_activate(installation=inst, actor_id=None)
+        package = registry.package_get("badges", "1.0.0")
+        assert package is not None
+        context = pip.gym_context()
+        subject = pip.subject_for(installation=inst, manifest=package.manifest, gym=context)
+        host = PluginHost(installation=inst, subject=subject, hook="bench")
+        out["PIPs: plan, grants (one guardian query)"] = timed(
+            lambda: pip.subject_for(installation=inst, manifest=package.manifest, gym=context), calls
+        )
+        out["PEP storage.get (decision + audit row)"] = timed(
+            lambda: host("storage.get", {"key": "k"}), calls
+        )
+        record = {"event": {"member_id": str(owner.id), "occurred_at": "2026-11-30T07:00:00+00:00"}}
+        for version, kind in (("1.0.0", "worker"), ("1.1.0", "v8")):
+            if version != inst.version:
+                inst = services.plugin_version_change(
+                    installation=inst, version=version, granted=None, actor_id=None
+                )
+            for _ in range(20):  # warm the pool
+                runtime.hook_run(installation_id=inst.pk, hook="health_ping", payload={})
+            pk = inst.pk
+            out[f"hook_run {kind}: health_ping"] = timed(
+                lambda pk=pk: runtime.hook_run(installation_id=pk, hook="health_ping", payload={}), calls
+            )
+            out[f"hook_run {kind}: on_personal_record_set (2 host calls)"] = timed(
+                lambda pk=pk: runtime.hook_run(
+                    installation_id=pk, hook="on_personal_record_set", payload=record
+                ),
+                calls,
+            )
+        runtime.pools_close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -84,6 +165,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--samples", type=int, default=500, help="samples per case in total")
+    parser.add_argument("--full", action="store_true", help="also time the path through Django (see above)")
+    parser.add_argument("--calls", type=int, default=300, help="calls per case of --full")
     args = parser.parse_args()
     funcs = cases()
     for func in funcs.values():  # warm up
@@ -104,6 +187,15 @@ def main() -> None:
         p50 = statistics.median(values)
         p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
         print(f"| {name} | {p50:.2f} | {p99:.2f} | {p50 / base:.2f}x |")
+    if args.full:
+        full = full_path(args.calls)
+        print(f"\n--full: {args.calls} calls per case, one call per sample, load {os.getloadavg()[0]:.2f}\n")
+        print("| case | p50 (us) | p99 (us) | p50 / pluggy call |")
+        print("|---|---|---|---|")
+        for name, values in full.items():
+            p50 = statistics.median(values)
+            p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+            print(f"| {name} | {p50:.1f} | {p99:.1f} | {p50 / base:.0f}x |")
 
 
 if __name__ == "__main__":
