@@ -13,8 +13,8 @@ from django_tenants.utils import schema_context
 
 from apps.common.crypto import DecryptionError
 from apps.plugins.grants import granted_codenames
-from apps.plugins.models import PluginAuditEntry, PluginDatum, PluginInstallation
-from apps.plugins.services import config_full
+from apps.plugins.models import AuditAction, PluginAuditEntry, PluginDatum, PluginInstallation, PluginNotice
+from apps.plugins.services import audit_record, config_full
 from apps.plugins.tests.factories import DEFAULT_CODE, base_manifest, signed, write_package
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +315,18 @@ def test_validator_lists_every_reason_and_accepts_a_good_package(world, public_c
     for body in bodies:
         response = public_client.post("/api/v1/plugins/validate/", body, format="json")
         assert response.status_code == 400, body
+
+
+def test_collections_on_a_host_never_list_b_rows(world, api_for, catalogue):
+    install(api_for(world.b, "owner"))
+    with schema_context(world.b.schema_name):
+        b_installation = PluginInstallation.objects.get()
+        audit_record(plugin_id="greeter", action=AuditAction.DENIED, allowed=False, detail={"gym": "b"})
+        PluginNotice.objects.create(plugin_id="greeter", audience="admins", title="B only", body="b")
+    client = api_for(world.a, "owner")
+    assert client.get(URL).json() == []
+    assert client.get("/api/v1/plugins/notices/").json() == []
+    assert client.get(f"{URL}{b_installation.pk}/audit/").status_code == 404
+    pk = install(client).json()["id"]
+    audit = client.get(f"{URL}{pk}/audit/").json()
+    assert [(e["action"], e["plugin_id"]) for e in audit] == [("install", "greeter")]
