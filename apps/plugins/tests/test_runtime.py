@@ -120,6 +120,26 @@ def test_badges_runs_in_worker_then_v8_after_an_upgrade_with_the_same_behaviour(
     ]
 
 
+def test_the_wasm_sample_stores_through_its_granted_host_function(world, real_catalogue):
+    inst = setup_plugin(world, "join-log", "1.0.0", ["events.member.read", "storage.kv"])
+    event = {"user_id": str(world.a.people["member"].id), "occurred_at": EVENT_AT}
+    result = run(world, inst, "on_member_joined", {"event": event})
+    assert (result.outcome, result.value) == ("ok", {"stored": True})
+    with schema_context(world.a.schema_name):
+        assert PluginDatum.objects.get(key="last-join").value == {"config": {}, "event": event}
+        call = PluginCall.objects.get()
+        assert (call.hook, call.outcome, call.denials) == ("on_member_joined", "ok", 0)
+        assert call.fuel > 0
+        # Reinstalled without the storage grant: the host refuses, audits, and the plugin says so.
+        services.plugin_uninstall(installation=inst, actor_id=None)
+    inst = setup_plugin(world, "join-log", "1.0.0", ["events.member.read"])
+    assert run(world, inst, "on_member_joined", {"event": event}).value == {"stored": False}
+    with schema_context(world.a.schema_name):
+        assert not PluginDatum.objects.exists()
+        denial = PluginAuditEntry.objects.get(action="denied")
+        assert (denial.detail["function"], denial.detail["reason"]) == ("storage.set", "not_granted")
+
+
 def test_health_checker_pings_active_plugins(world, real_catalogue):
     setup_plugin(world, "badges", "1.0.0", ["events.workout.read", "storage.kv"])
     with schema_context(world.a.schema_name):
