@@ -47,10 +47,14 @@ def _is_health(name: str) -> bool:
 class PluginHost:
     """The host functions of one installation for one hook call."""
 
-    def __init__(self, *, installation: PluginInstallation, subject: Subject, hook: str) -> None:
+    def __init__(
+        self, *, installation: PluginInstallation, subject: Subject, hook: str, http_timeout_s: float = 5.0
+    ) -> None:
         self.installation = installation
         self.subject = subject
         self.hook = hook
+        # Outbound HTTP never outlives the hook's own wall time.
+        self.http_timeout_s = min(5.0, http_timeout_s)
         self.denials = 0
         self.egress_violations = 0
         self._functions: dict[str, Callable[[JSON], JSON]] = {
@@ -234,7 +238,7 @@ class PluginHost:
             send_headers["X-Plugin-Target-Host"] = parts.hostname or ""
         try:
             with (
-                httpx.Client(timeout=5.0, follow_redirects=False) as client,
+                httpx.Client(timeout=self.http_timeout_s, follow_redirects=False) as client,
                 client.stream(method, target, headers=send_headers, content=body) as response,
             ):
                 chunks, size = [], 0

@@ -173,7 +173,12 @@ def hook_run(*, installation_id: UUID, hook: str, payload: dict[str, Any]) -> Ho
             return HookRun(
                 plugin_id=installation.plugin_id, hook=hook, outcome="skipped", message=decision.message
             )
-    host = PluginHost(installation=installation, subject=subject, hook=hook)
+    host = PluginHost(
+        installation=installation,
+        subject=subject,
+        hook=hook,
+        http_timeout_s=package.manifest.limits.wall_ms / 1000,
+    )
     arguments = {name: payload.get(name) for name in info.argnames}
     # Secrets reach the plugin only inside its sandbox, as its configuration.
     arguments_with_config = {**arguments, "config": services.config_full(installation=installation)}
