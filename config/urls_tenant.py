@@ -13,6 +13,8 @@ from apps.organizations.api.views import (
     MyMembershipsView,
 )
 from apps.plugins import urls as plugins
+from apps.users import views as users_views
+from apps.users.api import views as users_api
 from apps.users.api.views import ApiTokenViewSet, MeView
 from config.urls_common import common_patterns
 
@@ -28,6 +30,18 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("", include(router.urls)),
+    path("audit/", include("apps.medical.audit.rest.urls")),  # health-data audit (wt-audit)
+]
+
+# --- MFA, password, re-authentication (apps.users; ADR 0014)
+api_v1 += [
+    path("auth/mfa/verify/", users_api.MfaVerifyView.as_view(), name="api-mfa-verify"),
+    path("auth/reauth/", users_api.ReauthView.as_view(), name="api-reauth"),
+    path("auth/password/", users_api.PasswordChangeView.as_view(), name="api-password"),
+    path("me/mfa/", users_api.MfaView.as_view(), name="api-mfa"),
+    path("me/mfa/totp/", users_api.MfaTotpView.as_view(), name="api-mfa-totp"),
+    path("me/mfa/totp/confirm/", users_api.MfaTotpConfirmView.as_view(), name="api-mfa-totp-confirm"),
+    path("me/mfa/recovery-codes/", users_api.MfaRecoveryCodesView.as_view(), name="api-mfa-recovery-codes"),
 ]
 
 urlpatterns = [
@@ -36,6 +50,18 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
+    path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
+]
+
+# --- MFA and password pages (apps.users; ADR 0014)
+urlpatterns += [
+    path("mfa/", users_views.mfa_overview, name="mfa"),
+    path("mfa/setup/", users_views.mfa_setup, name="mfa-setup"),
+    path("mfa/verify/", users_views.mfa_verify, name="mfa-verify"),
+    path("mfa/reauth/", users_views.reauth, name="mfa-reauth"),
+    path("mfa/disable/", users_views.mfa_disable, name="mfa-disable"),
+    path("mfa/recovery-codes/", users_views.recovery_codes, name="mfa-recovery-codes"),
+    path("password/", users_views.password_change, name="password-change"),
 ]
 
 # --- Plugin platform (apps.plugins)
