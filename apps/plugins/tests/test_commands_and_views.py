@@ -183,3 +183,44 @@ def test_production_trusts_only_the_keys_its_environment_names(monkeypatch):
     finally:
         sys.modules.pop("config.settings.production", None)
         sys.modules.pop("config.settings.base", None)
+
+
+def try_out(folder, hook, payload, config=None, grant=None):
+    out = StringIO()
+    options = {"payload": json.dumps(payload), "config": json.dumps(config or {}), "stdout": out}
+    if grant is not None:
+        options["grant"] = grant
+    call_command("plugins_try", str(folder), hook, **options)
+    return json.loads(out.getvalue())
+
+
+def test_plugins_try_runs_a_hook_in_its_sandbox_with_real_decisions():
+    plugins = django_settings.BASE_DIR / "plugins"
+    event = {"member_id": "m-1", "occurred_at": "2026-11-30T07:00:00+00:00"}
+    result = try_out(
+        plugins / "badges" / "1.0.0", "on_personal_record_set", {"event": event}, {"title_prefix": "Yes"}
+    )
+    assert (result["ok"], result["value"]) == (
+        True,
+        {"member_id": "m-1", "records": 1, "awarded": ["first-pr"], "announced": ["first-pr"]},
+    )
+    assert [(c["function"], c["allowed"]) for c in result["host_calls"]] == [
+        ("storage.get", True),
+        ("storage.set", True),
+        ("notifications.send", True),
+    ]
+    assert result["storage"] == {"records:m-1": 1}
+    refused = try_out(
+        plugins / "badges" / "1.1.0", "on_personal_record_set", {"event": event}, grant="events.workout.read"
+    )
+    assert refused["ok"] is False
+    assert refused["host_calls"] == [
+        {"function": "storage.get", "allowed": False, "reason": "'storage.kv' was not granted by the gym"}
+    ]
+    template = try_out(
+        plugins / "_template", "on_member_joined", {"event": {"user_id": "u-1"}}, {"api_token": "t0ken-123"}
+    )
+    assert template["value"] == {"welcomed": True, "service_status": 0}
+    assert template["host_calls"][1] == {"function": "http.fetch", "allowed": True, "reason": ""}
+    with pytest.raises(CommandError, match="does not implement 'payments_charge'"):
+        try_out(plugins / "join-log" / "1.0.0", "payments_charge", {})
