@@ -12,6 +12,7 @@ from apps.organizations.api.views import (
     MemberViewSet,
     MyMembershipsView,
 )
+from apps.plugins import urls as plugins
 from apps.users import views as users_views
 from apps.users.api import views as users_api
 from apps.users.api.views import ApiTokenViewSet, MeView
@@ -69,6 +70,9 @@ urlpatterns += [
     path("mfa/recovery-codes/", users_views.recovery_codes, name="mfa-recovery-codes"),
     path("password/", users_views.password_change, name="password-change"),
 ]
+
+# --- Plugin platform (apps.plugins)
+urlpatterns += [path("api/v1/", include(plugins.gym_api)), *plugins.gym_pages]
 
 handler400 = "apps.edge.errors.bad_request"
 handler403 = "apps.edge.errors.permission_denied"
