@@ -108,3 +108,44 @@ def test_days_outside_1_to_6_are_400(world, api_for):
     )
     assert r.status_code == 400
     assert r.json()["error"]["fields"]["days_per_week"] == ["Ensure this value is less than or equal to 6."]
+
+
+def test_a_trainer_reviews_edits_and_assigns_a_draft(world, api_for):
+    trainer = api_for(world.a, "trainer")
+    member = str(world.a.people["member"].id)
+    draft = trainer.post(
+        "/api/v1/recommendations/", {"member_id": member, "days_per_week": 2, "weeks": 1}, format="json"
+    ).json()
+    assert draft["status"] == "draft"
+    assert api_for(world.a, "member").get(f"/api/v1/programs/{draft['id']}/").status_code == 404
+    edited = {
+        "name": "Reviewed",
+        "reasons": draft["reasons"],
+        "weeks": [
+            {
+                "days": [
+                    {
+                        "name": d["name"],
+                        "slots": [
+                            {
+                                "exercises": [
+                                    {k: e[k] for k in ("exercise_id", "progression_key", "scheme", "start")}
+                                ]
+                            }
+                            for s in d["slots"][:2]
+                            for e in s["exercises"]
+                        ],
+                    }
+                    for d in draft["weeks"][0]["days"]
+                ]
+            }
+        ],
+    }
+    r = trainer.put(f"/api/v1/programs/{draft['id']}/", edited, format="json")
+    assert r.status_code == 200, r.content
+    assert [len(d["slots"]) for d in r.json()["weeks"][0]["days"]] == [2, 2]
+    r = trainer.post(f"/api/v1/programs/{draft['id']}/assign/", {"member_id": member}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["program"] == draft["id"]
+    mine = api_for(world.a, "member").get(f"/api/v1/programs/{draft['id']}/").json()
+    assert (mine["name"], mine["status"]) == ("Reviewed", "ready")
