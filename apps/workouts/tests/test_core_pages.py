@@ -87,3 +87,32 @@ def test_the_gyms_training_admin_is_for_its_managers(world):
     r = client.get(f"/manage/training/workouts/exercise/{squat.pk}/change/")
     assert r.status_code == 200
     assert page(world, "member").get("/manage/training/").status_code == 302  # to the admin's login
+
+
+def test_a_tag_corrected_in_the_admin_is_marked_and_kept(world):
+    from apps.workouts.services.catalogue import catalogue_seed
+
+    client = page(world, "owner")
+    with schema_context(world.a.schema_name):
+        squat = Exercise.objects.get(slug="Barbell_Full_Squat")
+    r = client.post(
+        f"/manage/training/workouts/exercise/{squat.pk}/change/",
+        {
+            "patterns": "squat",
+            "positions": "deep_knee_flexion,axial_spinal_load",
+            "joints": "knee,hip",
+            "impact": "none",
+            "variation_group": "squat:quadriceps",
+            "override-TOTAL_FORMS": "0",
+            "override-INITIAL_FORMS": "0",
+            "override-MIN_NUM_FORMS": "0",
+            "override-MAX_NUM_FORMS": "1",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    with schema_context(world.a.schema_name):
+        squat.refresh_from_db()
+        assert (squat.joints, squat.tags_edited) == (["knee", "hip"], ["joints"])
+        catalogue_seed()
+        squat.refresh_from_db()
+        assert squat.joints == ["knee", "hip"]
