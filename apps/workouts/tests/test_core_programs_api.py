@@ -252,3 +252,14 @@ def test_program_and_assignment_lists_take_the_same_queries_whatever_their_lengt
         assert owner.get("/api/v1/assignments/").json()["count"] == 6
     assert len(one) == len(many) > 0
     assert len(one_assignment) == len(many_assignments) > 0
+
+
+def test_unknown_fields_are_named_at_every_level(world, api_for):
+    body = program()
+    body["colour"] = "red"
+    body["weeks"][0]["days"][0]["slots"][0]["tempo"] = "3-1-1"
+    r = api_for(world.a, "owner").post("/api/v1/programs/", body, format="json")
+    assert r.status_code == 400
+    fields = r.json()["error"]["fields"]
+    assert fields["colour"] == ["Unknown field."]
+    assert fields["weeks[0].days[0].slots[0].tempo"] == ["Unknown field."]
