@@ -175,14 +175,9 @@ def candidates(draw: st.DrawFn) -> Candidate:
     patterns = draw(st.lists(st.sampled_from(PATTERN_VALUES), min_size=1, max_size=2, unique=True))
     positions = draw(st.lists(st.sampled_from(POSITION_VALUES), max_size=2, unique=True))
     name = draw(st.text(alphabet="abcdefgh", min_size=3, max_size=8))
-    return cand(
-        name,
-        patterns,
-        positions,
-        ["knee"],
-        muscles=("quadriceps",),
-        impact=draw(st.sampled_from(["none", "high"])),
-    )
+    impact = draw(st.sampled_from(["none", "high"]))
+    made: Candidate = cand(name, patterns, positions, ["knee"], muscles=("quadriceps",), impact=impact)
+    return made
 
 
 @given(
