@@ -16,6 +16,7 @@ from apps.common.events import IntegrationEvent, event_to_payload, subscribe
 from apps.organizations.facade.events import MemberJoined
 from apps.plugins import runtime
 from apps.plugins.tasks import run_hook
+from apps.workouts.facade.events import PersonalRecordSet, WorkoutCompleted
 
 
 def hook_fan_out(*, hook: str, event: IntegrationEvent) -> int:
@@ -38,3 +39,5 @@ def route(event_class: type[IntegrationEvent], hook: str) -> Callable[[Any], Non
 
 
 route(MemberJoined, "on_member_joined")
+route(WorkoutCompleted, "on_workout_completed")
+route(PersonalRecordSet, "on_personal_record_set")
