@@ -58,11 +58,11 @@ class ParsedHistory:
     skipped: tuple[RowError, ...]  # rows that are not strength sets (cardio, rest timers)
 
 
-class RowProblem(ValueError):
+class RowProblemError(ValueError):
     """A row cannot be read; the message names the column and the value."""
 
 
-class UnreadableCsv(Exception):  # noqa: N818
+class UnreadableCsvError(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
@@ -84,11 +84,11 @@ def parse_int(value: str, column: str, *, low: int, high: int) -> int:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise RowProblem(f"{column} must be a whole number, got {value!r}") from None
+        raise RowProblemError(f"{column} must be a whole number, got {value!r}") from None
     if number != number.to_integral_value():
-        raise RowProblem(f"{column} must be a whole number, got {value!r}")
+        raise RowProblemError(f"{column} must be a whole number, got {value!r}")
     if not low <= number <= high:
-        raise RowProblem(f"{column} must be from {low} to {high}, got {value}")
+        raise RowProblemError(f"{column} must be from {low} to {high}, got {value}")
     return int(number)
 
 
@@ -96,9 +96,9 @@ def parse_decimal(value: str, column: str) -> Decimal:
     try:
         number = Decimal(value.replace(",", ".") if value.count(",") == 1 and "." not in value else value)
     except InvalidOperation:
-        raise RowProblem(f"{column} must be a number, got {value!r}") from None
+        raise RowProblemError(f"{column} must be a number, got {value!r}") from None
     if not number.is_finite():
-        raise RowProblem(f"{column} must be a number, got {value!r}")
+        raise RowProblemError(f"{column} must be a number, got {value!r}")
     return number
 
 
@@ -108,10 +108,10 @@ def parse_load(value: str, column: str, unit: Unit) -> Decimal:
         return Decimal("0.000")
     number = parse_decimal(value, column)
     if number < 0:
-        raise RowProblem(f"{column} must not be negative, got {value}")
+        raise RowProblemError(f"{column} must not be negative, got {value}")
     kg = to_kg(number, unit)
     if kg > MAX_LOAD_KG:
-        raise RowProblem(f"{column} must be at most 1000 kg, got {value} {unit}")
+        raise RowProblemError(f"{column} must be at most 1000 kg, got {value} {unit}")
     return kg
 
 
@@ -120,7 +120,7 @@ def parse_rpe(value: str, column: str) -> Decimal | None:
         return None
     number = parse_decimal(value, column)
     if not Decimal(1) <= number <= Decimal(10):
-        raise RowProblem(f"{column} must be from 1 to 10, got {value}")
+        raise RowProblemError(f"{column} must be from 1 to 10, got {value}")
     return number
 
 
@@ -132,7 +132,7 @@ def parse_time(value: str, column: str, formats: tuple[str, ...], tz: tzinfo) ->
         except ValueError:
             continue
         return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
-    raise RowProblem(f"{column} is not a date and time this format uses: {value!r}")
+    raise RowProblemError(f"{column} is not a date and time this format uses: {value!r}")
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -145,7 +145,8 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise UnreadableCsv(reader.line_num, f"the file is not valid CSV from here on ({exc})") from None
+            message = f"the file is not valid CSV from here on ({exc})"
+            raise UnreadableCsvError(reader.line_num, message) from None
         yield previous + 1, cells
         previous = reader.line_num
 
@@ -184,9 +185,9 @@ def read_rows(
                 sets.append(parse_row(row, line, header))
             except SkipRow as skip:
                 skipped.append(RowError(line, str(skip)))
-            except RowProblem as exc:
+            except RowProblemError as exc:
                 errors.append(RowError(line, str(exc)))
-    except UnreadableCsv as exc:  # nothing after it can be trusted
+    except UnreadableCsvError as exc:  # nothing after it can be trusted
         errors.append(RowError(exc.line, str(exc)))
     return ParsedHistory(fmt, tuple(sets), tuple(errors), tuple(skipped))
 

@@ -19,7 +19,7 @@ from apps.workouts.importers.base import (
     ImportedSet,
     ParsedHistory,
     Row,
-    RowProblem,
+    RowProblemError,
     SkipRow,
     cell,
     parse_int,
@@ -53,18 +53,18 @@ def parse(text: str, *, tz: tzinfo) -> ParsedHistory:
         elif "weight_lbs" in header:
             column, unit = "weight_lbs", Unit.LB
         else:
-            raise RowProblem("the header has neither weight_kg nor weight_lbs")
+            raise RowProblemError("the header has neither weight_kg nor weight_lbs")
         exercise = cell(row, "exercise_title")
         if not exercise:
-            raise RowProblem("exercise_title is empty")
+            raise RowProblemError("exercise_title is empty")
         started = parse_time(cell(row, "start_time"), "start_time", TIME_FORMATS, tz)
         ended_text = cell(row, "end_time")
         ended = parse_time(ended_text, "end_time", TIME_FORMATS, tz) if ended_text else None
         if ended is not None and ended < started:
-            raise RowProblem("end_time is before start_time")
+            raise RowProblemError("end_time is before start_time")
         kind = cell(row, "set_type").lower()
         if kind not in _SET_TYPES:
-            raise RowProblem(f"set_type must be normal, warmup, dropset or failure, got {kind!r}")
+            raise RowProblemError(f"set_type must be normal, warmup, dropset or failure, got {kind!r}")
         reps_text = cell(row, "reps")
         if reps_text == "":
             raise SkipRow("not a strength set (no reps)")

@@ -22,7 +22,7 @@ from apps.workouts.importers.base import (
     ImportedSet,
     ParsedHistory,
     Row,
-    RowProblem,
+    RowProblemError,
     SkipRow,
     cell,
     parse_int,
@@ -59,20 +59,20 @@ def parse(text: str, *, unit: Unit, tz: tzinfo) -> ParsedHistory:
     def row_set(row: Row, line: int, header: tuple[str, ...]) -> ImportedSet:
         exercise = cell(row, "Exercise Name")
         if not exercise:
-            raise RowProblem("Exercise Name is empty")
+            raise RowProblemError("Exercise Name is empty")
         started = parse_time(cell(row, "Date"), "Date", DATE_FORMATS, tz)
         index, set_type = _set_order(cell(row, "Set Order"))
         reps_text = cell(row, "Reps")
         if reps_text in ("", "0") and (cell(row, "Distance") or cell(row, "Seconds") not in ("", "0")):
             raise SkipRow("not a strength set (distance or time only)")
         if reps_text == "":
-            raise RowProblem("Reps is empty")
+            raise RowProblemError("Reps is empty")
         reps = parse_int(reps_text, "Reps", low=0, high=MAX_REPS)
         row_unit = unit
         if "Weight Unit" in header and cell(row, "Weight Unit"):
             named = _UNITS.get(cell(row, "Weight Unit").lower())
             if named is None:
-                raise RowProblem(f"Weight Unit must be kg or lbs, got {cell(row, 'Weight Unit')!r}")
+                raise RowProblemError(f"Weight Unit must be kg or lbs, got {cell(row, 'Weight Unit')!r}")
             row_unit = named
         load_kg = parse_load(cell(row, "Weight"), "Weight", row_unit)
         rpe = parse_rpe(cell(row, "RPE"), "RPE") if "RPE" in header else None
