@@ -414,3 +414,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Field encryption (apps.common.crypto, ADR 0013): "v2:<base64 32 bytes>,v1:<...>" from the
+# environment, never derived from SECRET_KEY. The current key (default: the first) encrypts.
+ENCRYPTION_KEYS = env.str("GYM_ENCRYPTION_KEYS", default="")
+ENCRYPTION_CURRENT_KEY = env.str("GYM_ENCRYPTION_CURRENT_KEY", default="")

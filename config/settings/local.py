@@ -5,3 +5,5 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# Field encryption: a fixed development key unless the environment brings its own.
+ENCRYPTION_KEYS = env.str("GYM_ENCRYPTION_KEYS", default="dev1:Z3ltc3RhY2stZGV2LW9ubHkta2V5LTEteHh4eHh4eHg=")

@@ -12,3 +12,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Field encryption: refuse to start without a valid key ring (ADR 0013).
+ENCRYPTION_KEYS = env.str("GYM_ENCRYPTION_KEYS")
+ENCRYPTION_CURRENT_KEY = env.str("GYM_ENCRYPTION_CURRENT_KEY", default="")
+
+
+def _check_key_ring() -> None:
+    from apps.common.crypto import parse_key_ring
+
+    parse_key_ring(ENCRYPTION_KEYS, ENCRYPTION_CURRENT_KEY)
+
+
+_check_key_ring()

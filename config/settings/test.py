@@ -4,7 +4,7 @@ import os
 import uuid
 
 from .base import *  # noqa: F403
-from .base import CACHES, PASSWORD_HASHERS
+from .base import CACHES, INSTALLED_APPS, PASSWORD_HASHERS, TENANT_APPS
 
 SECRET_KEY = "test-only-key-not-secret"
 DEBUG = False
@@ -29,3 +29,9 @@ STORAGES = {
 API_RATE_LIMITS = {plan: {"gym": 1_000_000, "user": 1_000_000} for plan in ("free", "pro", "enterprise")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Field encryption: fixed, public test-only keys (apps.common.crypto).
+ENCRYPTION_KEYS = "test1:Z3ltc3RhY2stdGVzdC1vbmx5LWtleS0xLXh4eHh4eHg="
+ENCRYPTION_CURRENT_KEY = "test1"
+# A tenant app with a real table of encrypted fields, for apps/common/tests only.
+TENANT_APPS = [*TENANT_APPS, "apps.common.tests.crypto_app"]
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.common.tests.crypto_app"]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -17,6 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from apps.common.context import request_id_var
+from apps.common.crypto import EncryptionError
+
+logger = logging.getLogger(__name__)
+
+
+class DecryptionUnavailable(exceptions.APIException):
+    """Encrypted data could not be decrypted (missing or wrong key, tampered or copied value).
+    A server-side condition: the client gets a clear 503 and no partial record."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "decryption_failed"
+    default_detail = "This record cannot be decrypted right now; the platform team has been alerted."
 
 
 def _flatten(detail: Any) -> Any:
@@ -28,6 +41,10 @@ def _flatten(detail: Any) -> Any:
 
 
 def _convert(exc: Exception) -> Exception:
+    if isinstance(exc, EncryptionError):
+        # The message names the model, field and row (never the value); it goes to the log only.
+        logger.error("decryption failed: %s", exc)
+        return DecryptionUnavailable()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)

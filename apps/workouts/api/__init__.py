@@ -1,0 +1,1 @@
+"""The training API (the only DRF importer of the context)."""

@@ -1,0 +1,1 @@
+"""Read-side queries of the training context (one module per area)."""

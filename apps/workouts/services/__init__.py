@@ -1,0 +1,1 @@
+"""Write-side services of the training context (one module per area)."""
