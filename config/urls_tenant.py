@@ -35,6 +35,9 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
+    # -- workouts (live): sessions, sets, metrics, history; today's workout and progress pages
+    path("api/v1/workouts/", include("apps.workouts.api.urls_live")),
+    path("workouts/", include("apps.workouts.urls_live")),
 ]
 
 handler400 = "apps.edge.errors.bad_request"
