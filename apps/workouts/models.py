@@ -166,6 +166,9 @@ class Program(models.Model):
         max_length=16, choices=_choices(ProgramSource), default=ProgramSource.MANUAL.value
     )
     goal = models.CharField(max_length=16, choices=_choices(Goal), blank=True)
+    # The unit of the program's loads, schemes and starting states (the engine works in the
+    # unit of the loading set-up); logged sets are stored in kg whatever this says.
+    unit = models.CharField(max_length=2, choices=[("kg", "kg"), ("lb", "lb")], default="kg")
     template = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
@@ -271,7 +274,7 @@ class PrescribedSet(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)]
     )
     load_basis = models.CharField(max_length=16)
-    # kg for absolute loads; a percentage, RPE or RIR otherwise.
+    # An absolute load in the program's unit; a percentage, RPE or RIR otherwise.
     load_value = models.DecimalField(max_digits=8, decimal_places=3)
     rest_seconds = models.PositiveIntegerField(null=True, blank=True)
 
