@@ -142,3 +142,69 @@ def test_events_of_one_gym_never_reach_a_follower_in_the_other(
         return nothing, got
 
     assert run_async(django_db_blocker, scenario) == (True, {"type": "in_b"})
+
+
+def test_a_set_logged_reaches_the_coach_and_not_an_unassigned_trainer(
+    world: World, committed_sessions: Sessions, django_db_blocker: Any
+) -> None:
+    """The whole path: the member logs a set through the API (committed), the coach's socket
+    gets it after commit; trainer2 (coaches nobody) is refused at connect."""
+    import uuid
+
+    from django_tenants.utils import schema_context
+    from rest_framework.test import APIClient
+
+    from apps.common.models import OutboxEvent
+    from apps.workouts.models import PersonalRecord, WorkoutSession
+    from apps.workouts.tests.live_factories import catalogue
+
+    member = world.a.people["member"]
+    coach = committed_sessions.cookie(world.a, "trainer")
+    unassigned = committed_sessions.cookie(world.a, "trainer2")
+    mine = committed_sessions.cookie(world.a, "member")
+    set_id = str(uuid.uuid4())
+
+    def log_a_set() -> dict[str, Any]:
+        client = APIClient(HTTP_HOST=world.a.host)
+        client.cookies[settings.SESSION_COOKIE_NAME] = mine
+        with schema_context(world.a.schema_name):
+            squat = str(catalogue("Barbell Squat").pk)
+        session = client.post("/api/v1/workouts/sessions/", {}, format="json").json()
+        response = client.post(
+            f"/api/v1/workouts/sessions/{session['id']}/sets/",
+            {"id": set_id, "exercise": squat, "reps": 5, "load": "100"},
+            format="json",
+        )
+        assert response.status_code == 201
+        return response.json()  # type: ignore[no-any-return]
+
+    async def scenario() -> Any:
+        from channels.db import database_sync_to_async
+
+        watching = communicator(world.a.host, feed(world.a), coach)
+        assert (await watching.connect())[0]
+        refused = await communicator(world.a.host, feed(world.a), unassigned).connect()
+        logged = await database_sync_to_async(log_a_set)()
+        message = await watching.receive_json_from(timeout=5)
+        await watching.disconnect()
+        return refused, logged, message
+
+    try:
+        refused, logged, message = run_async(django_db_blocker, scenario)
+    finally:
+
+        def clean() -> None:
+            with schema_context(world.a.schema_name):
+                PersonalRecord.objects.filter(member_id=member.id).delete()
+                WorkoutSession.objects.filter(member_id=member.id).delete()
+            OutboxEvent.objects.filter(
+                schema_name=world.a.schema_name, payload__member_id=str(member.id)
+            ).delete()
+
+        from apps.workouts.tests.live_support import in_own_connection
+
+        in_own_connection(django_db_blocker, clean)
+    assert refused == (False, CLOSE_FORBIDDEN)
+    assert message["type"] == "set_logged"
+    assert message["set"] == logged["set"]
+    assert [r["kind"] for r in message["records"]] == [r["kind"] for r in logged["records"]]

@@ -22,6 +22,7 @@ from apps.workouts import engine
 from apps.workouts.api import serializers_live as s
 from apps.workouts.live.access import may_view_member
 from apps.workouts.models import LoggedSet, PersonalRecord, SessionExercise, WorkoutSession
+from apps.workouts.selectors import catalogue
 from apps.workouts.selectors import sessions as selectors
 from apps.workouts.services import sessions as services
 
@@ -363,3 +364,83 @@ class PlatesView(generics.GenericAPIView):  # type: ignore[type-arg]
                 }
             ).data
         )
+
+
+SESSION_EXERCISE_PARAM = OpenApiParameter(
+    "session_exercise", OpenApiTypes.INT, required=True, description="The session exercise to replace."
+)
+
+
+def _substitutes(request: Request, session: WorkoutSession, session_exercise_id: int) -> list[dict[str, Any]]:
+    """Core's suggestions for this member (same primary muscle, equipment the gym has, nothing
+    their restrictions exclude), each with its reason."""
+    entry = (
+        SessionExercise.objects.select_related("exercise")
+        .filter(pk=session_exercise_id, session=session)
+        .first()
+    )
+    if entry is None:
+        raise exceptions.ValidationError({"session_exercise": ["Not an exercise of this session."]})
+    offering = catalogue.offering(gym_id=gym_id(request), member_id=session.member_id)
+    return [
+        {
+            "exercise_id": sub.candidate.id,
+            "name": sub.candidate.name,
+            "equipment": sub.candidate.equipment,
+            "reason": sub.reason,
+        }
+        for sub in offering.substitutes_for(entry.exercise, limit=SUBSTITUTES)
+    ]
+
+
+SUBSTITUTES = 5
+
+
+def _session_exercise_param(request: Request) -> int:
+    raw = request.query_params.get("session_exercise", "")
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        raise exceptions.ValidationError({"session_exercise": ["Must be a session exercise id."]})
+    return int(raw)
+
+
+class SessionSubstitutesView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """Suggested substitutes for one exercise of the session, with why each was chosen."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.SubstituteSerializer
+    queryset = WorkoutSession.objects.none()
+
+    @extend_schema(parameters=[SESSION_EXERCISE_PARAM], responses=s.SubstituteSerializer(many=True))
+    def get(self, request: Request, session_id: UUID) -> Response:
+        session = visible_session(request, session_id)
+        return Response(
+            s.SubstituteSerializer(
+                _substitutes(request, session, _session_exercise_param(request)), many=True
+            ).data
+        )
+
+
+class SessionSwapView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """Swap a session exercise for one of its suggested substitutes (anything else: 400)."""
+
+    permission_classes = [IsActiveGymMember]
+    serializer_class = s.SwapSerializer
+    queryset = WorkoutSession.objects.none()
+
+    @extend_schema(request=s.SwapSerializer, responses=s.SessionExerciseSerializer)
+    def post(self, request: Request, session_id: UUID) -> Response:
+        body = s.SwapSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        session = visible_session(request, session_id)
+        suggested = _substitutes(request, session, data["session_exercise"])
+        entry = services.session_swap_exercise(
+            session_id=session.pk,
+            session_exercise_id=data["session_exercise"],
+            exercise_id=data["exercise"],
+            allowed=[x["exercise_id"] for x in suggested],
+            reason=data["reason"]
+            or next((x["reason"] for x in suggested if x["exercise_id"] == data["exercise"]), ""),
+        )
+        fresh = SessionExercise.objects.select_related("exercise", "swapped_from").get(pk=entry.pk)
+        return Response(s.SessionExerciseSerializer(exercise_data(fresh)).data)

@@ -17,6 +17,16 @@ urlpatterns = [
         sessions.SessionFinishView.as_view(),
         name="api-workout-session-finish",
     ),
+    path(
+        "sessions/<uuid:session_id>/substitutes/",
+        sessions.SessionSubstitutesView.as_view(),
+        name="api-workout-session-substitutes",
+    ),
+    path(
+        "sessions/<uuid:session_id>/swap/",
+        sessions.SessionSwapView.as_view(),
+        name="api-workout-session-swap",
+    ),
     path("sets/", sessions.SetListView.as_view(), name="api-workout-sets"),
     path("records/", sessions.RecordListView.as_view(), name="api-workout-records"),
     path("plates/", sessions.PlatesView.as_view(), name="api-workout-plates"),
