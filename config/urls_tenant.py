@@ -27,6 +27,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("", include(router.urls)),
+    # -- workouts: core (catalogue, programs, recommendations) --
+    path("", include("apps.workouts.api.urls")),
 ]
 
 urlpatterns = [

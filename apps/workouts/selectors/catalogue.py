@@ -71,7 +71,7 @@ def corrected(q: str) -> str:
     return " ".join(out)
 
 
-def search(qs: QuerySet[Exercise], q: str) -> QuerySet[Exercise]:
+def search(qs: QuerySet[Exercise], q: str, *, fixed: str | None = None) -> QuerySet[Exercise]:
     """Full-text match (stemmed, weighted: name, then muscles/equipment, then patterns) of the
     query with its misspelt words corrected, or a close spelling of a name word (pg_trgm), best
     first."""
@@ -79,7 +79,7 @@ def search(qs: QuerySet[Exercise], q: str) -> QuerySet[Exercise]:
     if not q:
         return qs
     query = SearchQuery(q, config="english", search_type="websearch")
-    fixed = corrected(q)
+    fixed = corrected(q) if fixed is None else fixed
     if fixed != q.lower():
         query = query | SearchQuery(fixed, config="english", search_type="plain")
     return (
