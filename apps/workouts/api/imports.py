@@ -44,13 +44,13 @@ class HistoryImportView(generics.GenericAPIView):  # type: ignore[type-arg]
     are imported (201) and the bad ones reported. Importing the same file again adds nothing."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.ImportSerializer
+    serializer_class = s.HistoryImportSerializer
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     queryset = LoggedSet.objects.none()
 
-    @extend_schema(request=s.ImportSerializer, responses={201: s.ImportReportSerializer})
+    @extend_schema(request=s.HistoryImportSerializer, responses={201: s.HistoryImportReportSerializer})
     def post(self, request: Request) -> Response:
-        body = s.ImportSerializer(data=request.data)
+        body = s.HistoryImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         member = visible_member(request, data.get("member"))
@@ -71,7 +71,7 @@ class HistoryImportView(generics.GenericAPIView):  # type: ignore[type-arg]
             "errors": [{"line": e.line, "message": e.message} for e in report.errors],
             "skipped": [{"line": e.line, "message": e.message} for e in report.skipped],
         }
-        return Response(s.ImportReportSerializer(out).data, status=status.HTTP_201_CREATED)
+        return Response(s.HistoryImportReportSerializer(out).data, status=status.HTTP_201_CREATED)
 
 
 class HistoryExportView(generics.GenericAPIView):  # type: ignore[type-arg]

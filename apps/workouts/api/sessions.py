@@ -114,7 +114,7 @@ class SessionListView(generics.GenericAPIView):  # type: ignore[type-arg]
     member's active program (each exercise then carries its prescription)."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.SessionSerializer
+    serializer_class = s.WorkoutSessionSerializer
     queryset = WorkoutSession.objects.none()
 
     def get_queryset(self) -> QuerySet[WorkoutSession]:
@@ -123,19 +123,19 @@ class SessionListView(generics.GenericAPIView):  # type: ignore[type-arg]
         member = visible_member(self.request, self.request.query_params.get("member"))
         return selectors.sessions_of_member(member_id=member)
 
-    @extend_schema(parameters=[MEMBER_PARAM], responses=s.SessionSerializer(many=True))
+    @extend_schema(parameters=[MEMBER_PARAM], responses=s.WorkoutSessionSerializer(many=True))
     def get(self, request: Request) -> Response:
         queryset = self.get_queryset()
         member = visible_member(request, request.query_params.get("member"))
         unit = services.member_prefs(member_id=member).unit
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        data = s.SessionSerializer([session_data(x, unit) for x in rows], many=True).data
+        data = s.WorkoutSessionSerializer([session_data(x, unit) for x in rows], many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(request=s.SessionStartSerializer, responses={201: s.SessionDetailSerializer})
+    @extend_schema(request=s.WorkoutSessionStartSerializer, responses={201: s.WorkoutSessionDetailSerializer})
     def post(self, request: Request) -> Response:
-        body = s.SessionStartSerializer(data=request.data)
+        body = s.WorkoutSessionStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = visible_member(request, body.validated_data.get("member"))
         session = services.session_start(
@@ -150,21 +150,21 @@ class SessionListView(generics.GenericAPIView):  # type: ignore[type-arg]
         session = selectors.session_with_sets(session_id=session_id)
         assert session is not None
         unit = services.member_prefs(member_id=member).unit
-        return s.SessionDetailSerializer(session_data(session, unit, detail=True)).data
+        return s.WorkoutSessionDetailSerializer(session_data(session, unit, detail=True)).data
 
 
 class SessionDetailView(generics.GenericAPIView):  # type: ignore[type-arg]
     """One session with its exercises (what each prescribes) and its sets."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.SessionDetailSerializer
+    serializer_class = s.WorkoutSessionDetailSerializer
     queryset = WorkoutSession.objects.none()
 
-    @extend_schema(responses=s.SessionDetailSerializer)
+    @extend_schema(responses=s.WorkoutSessionDetailSerializer)
     def get(self, request: Request, session_id: UUID) -> Response:
         session = visible_session(request, session_id)
         unit = services.member_prefs(member_id=session.member_id).unit
-        return Response(s.SessionDetailSerializer(session_data(session, unit, detail=True)).data)
+        return Response(s.WorkoutSessionDetailSerializer(session_data(session, unit, detail=True)).data)
 
 
 def _load_kg(value: Decimal, unit: engine.Unit) -> Decimal:
@@ -180,14 +180,15 @@ class SessionSetsView(generics.GenericAPIView):  # type: ignore[type-arg]
     ``unit`` says otherwise."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.LogSetSerializer
+    serializer_class = s.WorkoutLogSetSerializer
     queryset = WorkoutSession.objects.none()
 
     @extend_schema(
-        request=s.LogSetSerializer, responses={201: s.LoggedSetSerializer, 200: s.LoggedSetSerializer}
+        request=s.WorkoutLogSetSerializer,
+        responses={201: s.WorkoutLoggedSetSerializer, 200: s.WorkoutLoggedSetSerializer},
     )
     def post(self, request: Request, session_id: UUID) -> Response:
-        body = s.LogSetSerializer(data=request.data)
+        body = s.WorkoutLogSetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         session = WorkoutSession.objects.filter(pk=session_id).only("id", "member_id").first()
@@ -230,7 +231,7 @@ class SessionSetsView(generics.GenericAPIView):  # type: ignore[type-arg]
             },
         }
         code = status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK
-        return Response(s.LoggedSetSerializer(out).data, status=code)
+        return Response(s.WorkoutLoggedSetSerializer(out).data, status=code)
 
 
 class SessionFinishView(generics.GenericAPIView):  # type: ignore[type-arg]
@@ -238,10 +239,10 @@ class SessionFinishView(generics.GenericAPIView):  # type: ignore[type-arg]
     is published. Finishing twice is refused (400)."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.FinishedSerializer
+    serializer_class = s.WorkoutFinishedSerializer
     queryset = WorkoutSession.objects.none()
 
-    @extend_schema(request=None, responses=s.FinishedSerializer)
+    @extend_schema(request=None, responses=s.WorkoutFinishedSerializer)
     def post(self, request: Request, session_id: UUID) -> Response:
         session = WorkoutSession.objects.filter(pk=session_id).only("id", "member_id").first()
         if session is None:
@@ -260,7 +261,7 @@ class SessionFinishView(generics.GenericAPIView):  # type: ignore[type-arg]
             }
             for c in finished.changes
         ]
-        return Response(s.FinishedSerializer({"session": data, "changes": changes}).data)
+        return Response(s.WorkoutFinishedSerializer({"session": data, "changes": changes}).data)
 
 
 EXERCISE_PARAM = OpenApiParameter("exercise", OpenApiTypes.UUID, description="Only this exercise.")
@@ -280,7 +281,7 @@ class SetListView(generics.GenericAPIView):  # type: ignore[type-arg]
     """A member's logged sets, newest first (paginated; two queries whatever the page size)."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.SetSerializer
+    serializer_class = s.WorkoutSetSerializer
     queryset = LoggedSet.objects.none()
 
     def get_queryset(self) -> QuerySet[LoggedSet]:
@@ -289,14 +290,14 @@ class SetListView(generics.GenericAPIView):  # type: ignore[type-arg]
         member = visible_member(self.request, self.request.query_params.get("member"))
         return selectors.sets_of_member(member_id=member, exercise_id=_exercise_param(self.request))
 
-    @extend_schema(parameters=[MEMBER_PARAM, EXERCISE_PARAM], responses=s.SetSerializer(many=True))
+    @extend_schema(parameters=[MEMBER_PARAM, EXERCISE_PARAM], responses=s.WorkoutSetSerializer(many=True))
     def get(self, request: Request) -> Response:
         queryset = self.get_queryset()
         member = visible_member(request, request.query_params.get("member"))
         unit = services.member_prefs(member_id=member).unit
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        data = s.SetSerializer(
+        data = s.WorkoutSetSerializer(
             [services.set_payload(r, exercise_name=r.exercise.name, unit=unit) for r in rows], many=True
         ).data
         return self.get_paginated_response(data) if page is not None else Response(data)
@@ -306,7 +307,7 @@ class RecordListView(generics.GenericAPIView):  # type: ignore[type-arg]
     """A member's personal records (e1RM, rep maxes, best set volume), newest first."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.RecordSerializer
+    serializer_class = s.WorkoutRecordSerializer
     queryset = PersonalRecord.objects.none()
 
     def get_queryset(self) -> QuerySet[PersonalRecord]:
@@ -315,11 +316,13 @@ class RecordListView(generics.GenericAPIView):  # type: ignore[type-arg]
         member = visible_member(self.request, self.request.query_params.get("member"))
         return selectors.records_of_member(member_id=member, exercise_id=_exercise_param(self.request))
 
-    @extend_schema(parameters=[MEMBER_PARAM, EXERCISE_PARAM], responses=s.RecordSerializer(many=True))
+    @extend_schema(parameters=[MEMBER_PARAM, EXERCISE_PARAM], responses=s.WorkoutRecordSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         rows = page if page is not None else []
-        data = s.RecordSerializer([services.record_payload(r, r.exercise.name) for r in rows], many=True).data
+        data = s.WorkoutRecordSerializer(
+            [services.record_payload(r, r.exercise.name) for r in rows], many=True
+        ).data
         return self.get_paginated_response(data)
 
 
@@ -332,10 +335,10 @@ class PlatesView(generics.GenericAPIView):  # type: ignore[type-arg]
     plates, and the plates per side (the engine's breakdown)."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.PlatesSerializer
+    serializer_class = s.WorkoutPlatesSerializer
     queryset = WorkoutSession.objects.none()
 
-    @extend_schema(parameters=[LOAD_PARAM, UNIT_PARAM], responses=s.PlatesSerializer)
+    @extend_schema(parameters=[LOAD_PARAM, UNIT_PARAM], responses=s.WorkoutPlatesSerializer)
     def get(self, request: Request) -> Response:
         setup = services.gym_setup()
         loading = services.barbell_loading(setup)
@@ -353,7 +356,7 @@ class PlatesView(generics.GenericAPIView):  # type: ignore[type-arg]
         total = loading.round(wanted)
         breakdown = loading.breakdown(total)
         return Response(
-            s.PlatesSerializer(
+            s.WorkoutPlatesSerializer(
                 {
                     "target": str(engine.plain(wanted)),
                     "total": str(engine.plain(total)),
@@ -407,14 +410,14 @@ class SessionSubstitutesView(generics.GenericAPIView):  # type: ignore[type-arg]
     """Suggested substitutes for one exercise of the session, with why each was chosen."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.SubstituteSerializer
+    serializer_class = s.WorkoutSubstituteSerializer
     queryset = WorkoutSession.objects.none()
 
-    @extend_schema(parameters=[SESSION_EXERCISE_PARAM], responses=s.SubstituteSerializer(many=True))
+    @extend_schema(parameters=[SESSION_EXERCISE_PARAM], responses=s.WorkoutSubstituteSerializer(many=True))
     def get(self, request: Request, session_id: UUID) -> Response:
         session = visible_session(request, session_id)
         return Response(
-            s.SubstituteSerializer(
+            s.WorkoutSubstituteSerializer(
                 _substitutes(request, session, _session_exercise_param(request)), many=True
             ).data
         )
@@ -424,12 +427,12 @@ class SessionSwapView(generics.GenericAPIView):  # type: ignore[type-arg]
     """Swap a session exercise for one of its suggested substitutes (anything else: 400)."""
 
     permission_classes = [IsActiveGymMember]
-    serializer_class = s.SwapSerializer
+    serializer_class = s.WorkoutSwapSerializer
     queryset = WorkoutSession.objects.none()
 
-    @extend_schema(request=s.SwapSerializer, responses=s.SessionExerciseSerializer)
+    @extend_schema(request=s.WorkoutSwapSerializer, responses=s.WorkoutSessionExerciseSerializer)
     def post(self, request: Request, session_id: UUID) -> Response:
-        body = s.SwapSerializer(data=request.data)
+        body = s.WorkoutSwapSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         session = visible_session(request, session_id)
@@ -443,4 +446,4 @@ class SessionSwapView(generics.GenericAPIView):  # type: ignore[type-arg]
             or next((x["reason"] for x in suggested if x["exercise_id"] == data["exercise"]), ""),
         )
         fresh = SessionExercise.objects.select_related("exercise", "swapped_from").get(pk=entry.pk)
-        return Response(s.SessionExerciseSerializer(exercise_data(fresh)).data)
+        return Response(s.WorkoutSessionExerciseSerializer(exercise_data(fresh)).data)
