@@ -35,7 +35,8 @@ Schemes (``schemes``)
     (new ``state``, next ``prescription``, ``change: Change``, ``reason: str``);
     ``autoregulate(rpe_scheme, load, rpe, loading) -> SetAdjustment`` (set to set);
     ``deload_exercise(...)`` / ``deload_one(states, key, ...)`` (one exercise, the rest untouched);
-    ``training_max_from_1rm``, ``increase``, ``decrease``.
+    ``training_max_from_1rm``, ``increase``, ``decrease``; ``warm_ups(working_load, loading)``
+    (a warm-up ramp for the "today's workout" page).
 
 Preview (``preview``)
     ``ExercisePlan(key, exercise, scheme, start, loading, formula)``, ``SlotSpec(plans)`` (several
@@ -48,14 +49,28 @@ Metrics (``metrics``)
     ``volume_load``, ``is_hard_set``, ``MuscleSet``, ``hard_sets_per_muscle``,
     ``VolumeLandmarks`` / ``VolumeZone`` / ``classify_volume`` (MV, MEV, MAV, MRV),
     ``Adherence`` / ``session_adherence`` / ``adherence``, ``PersonalBests`` / ``detect_records``
-    -> ``PersonalRecord`` (``RecordKind``: e1rm, rep_max, volume), ``e1rm_trend`` -> ``TrendPoint``.
+    -> ``PersonalRecord`` (``RecordKind``: e1rm, rep_max, volume), ``e1rm_trend`` -> ``TrendPoint``,
+    ``weekly_metrics`` -> ``WeekMetrics`` (volume load and hard sets per muscle, Monday weeks).
 
 JSON (``codec``)
     ``scheme_to_dict`` / ``scheme_from_dict``, ``state_*``, ``loading_*``, ``set_spec_*``,
     ``prescription_*``, ``deload_*``: plain JSON (decimals as strings); ``*_from_dict`` raises
     ``EngineError`` naming the bad field. ``SCHEME_KINDS``.
 
-Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message.
+Errors: every invalid input raises ``EngineError`` (a ``ValueError``) with a precise message:
+negative or non-finite numbers, magnitudes above ``MAX_MAGNITUDE``, reps above ``MAX_REPS``,
+RPE outside 1..10, RIR outside 0..9, impossible rep ranges or plate set-ups.
+
+How a caller uses it
+    Keep one ``ExerciseState`` per progression track (member x program exercise) as
+    ``state_to_dict`` JSON, the scheme as ``scheme_to_dict`` and the gym's set-up as
+    ``loading_to_dict``. Engine loads are in the set-up's unit; store logged loads canonically with
+    ``to_kg`` and show them with ``from_kg`` in the member's unit. Today's page: ``prescribe`` +
+    ``warm_ups`` + ``PlateLoading.breakdown`` for each set. After a session: ``progress`` per
+    exercise (save ``state``, show ``reason``). Per logged set: ``e1rm`` with the member's
+    formula and ``detect_records`` against the stored bests. A 5/3/1 track moves one week through
+    its wave per session of that track (the usual once-a-week lift); planned deload weeks
+    (``DeloadPolicy``) are passed to ``prescribe``/``progress`` by the caller, as ``preview`` does.
 """
 
 from apps.workouts.engine.codec import (
@@ -73,7 +88,7 @@ from apps.workouts.engine.codec import (
     state_from_dict,
     state_to_dict,
 )
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import MAX_MAGNITUDE, EngineError
 from apps.workouts.engine.formulas import (
     E1RM_MAX_REPS_TO_FAILURE,
     PERCENT_1RM_BY_REPS,
@@ -98,6 +113,7 @@ from apps.workouts.engine.metrics import (
     TrendPoint,
     VolumeLandmarks,
     VolumeZone,
+    WeekMetrics,
     adherence,
     classify_volume,
     detect_records,
@@ -106,6 +122,8 @@ from apps.workouts.engine.metrics import (
     is_hard_set,
     session_adherence,
     volume_load,
+    week_start,
+    weekly_metrics,
 )
 from apps.workouts.engine.plates import (
     Loading,
@@ -120,6 +138,7 @@ from apps.workouts.engine.plates import (
 )
 from apps.workouts.engine.prescription import (
     COUNTED_SET_TYPES,
+    MAX_REPS,
     PROGRESSION_SET_TYPES,
     LoadBasis,
     LoadTarget,
@@ -145,6 +164,7 @@ from apps.workouts.engine.preview import (
     preview,
 )
 from apps.workouts.engine.schemes import (
+    DEFAULT_WARM_UP,
     WENDLER_WAVES,
     Change,
     DeloadPolicy,
@@ -166,14 +186,18 @@ from apps.workouts.engine.schemes import (
     prescribe,
     progress,
     training_max_from_1rm,
+    warm_ups,
 )
 from apps.workouts.engine.units import KG_PER_LB, Unit, convert, format_load, from_kg, plain, to_kg
 
 __all__ = [
     "COUNTED_SET_TYPES",
+    "DEFAULT_WARM_UP",
     "E1RM_MAX_REPS_TO_FAILURE",
     "HARD_SET_MAX_RIR",
     "KG_PER_LB",
+    "MAX_MAGNITUDE",
+    "MAX_REPS",
     "PERCENT_1RM_BY_REPS",
     "PROGRESSION_SET_TYPES",
     "SCHEME_KINDS",
@@ -225,6 +249,7 @@ __all__ = [
     "Unit",
     "VolumeLandmarks",
     "VolumeZone",
+    "WeekMetrics",
     "WeekSpec",
     "Wendler531",
     "adherence",
@@ -272,4 +297,7 @@ __all__ = [
     "to_kg",
     "training_max_from_1rm",
     "volume_load",
+    "warm_ups",
+    "week_start",
+    "weekly_metrics",
 ]

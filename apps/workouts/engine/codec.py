@@ -347,9 +347,11 @@ def scheme_from_dict(value: Any, where: str = "scheme") -> Scheme:
     unknown = set(data) - set(fields) - {"kind"}
     if unknown:
         raise EngineError(f"{where}: unknown fields {', '.join(sorted(unknown))} for {kind}")
-    kwargs = {name: _get(data, name, convert, where) for name, convert in fields.items() if name in data}
-    if "rest_seconds" in data and data["rest_seconds"] is None:
-        kwargs["rest_seconds"] = None
+    kwargs = {
+        name: None if name == "rest_seconds" and data[name] is None else _get(data, name, convert, where)
+        for name, convert in fields.items()
+        if name in data
+    }
     try:
         scheme: Scheme = cls(**kwargs)
     except EngineError as exc:

@@ -9,10 +9,11 @@ RPE = 10 - RIR.
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 
 
 class Formula(StrEnum):
@@ -80,6 +81,19 @@ def rir_to_rpe(rir: Decimal) -> Decimal:
     return _TEN - rir
 
 
+@functools.lru_cache(maxsize=512)
+def _tenth_power(r: Decimal) -> Decimal:
+    """``r ** 0.1``, correctly rounded to 28 digits; cached (reps to failure take few values)."""
+    with decimal.localcontext(_context()):
+        return r ** Decimal("0.10")
+
+
+@functools.lru_cache(maxsize=1024)
+def _exp(x: Decimal) -> Decimal:
+    with decimal.localcontext(_context()):
+        return x.exp()
+
+
 def _raw_e1rm(load: Decimal, r: Decimal, formula: Formula) -> Decimal:
     if r == _ONE:
         return load
@@ -90,13 +104,13 @@ def _raw_e1rm(load: Decimal, r: Decimal, formula: Formula) -> Decimal:
     if formula is Formula.LANDER:
         return _HUNDRED * load / (Decimal("101.3") - Decimal("2.67123") * r)
     if formula is Formula.LOMBARDI:
-        return load * r ** Decimal("0.10")
+        return load * _tenth_power(r)
     if formula is Formula.MAYHEW:
-        return _HUNDRED * load / (Decimal("52.2") + Decimal("41.9") * (Decimal("-0.055") * r).exp())
+        return _HUNDRED * load / (Decimal("52.2") + Decimal("41.9") * _exp(Decimal("-0.055") * r))
     if formula is Formula.OCONNER:
         return load * (_ONE + Decimal("0.025") * r)
     if formula is Formula.WATHAN:
-        return _HUNDRED * load / (Decimal("48.8") + Decimal("53.8") * (Decimal("-0.075") * r).exp())
+        return _HUNDRED * load / (Decimal("48.8") + Decimal("53.8") * _exp(Decimal("-0.075") * r))
     raise EngineError(f"unknown formula {formula!r}")
 
 
@@ -114,6 +128,9 @@ def e1rm(
     decimals. Raises ``EngineError`` for a negative load, reps below 1 or reps to failure above
     ``E1RM_MAX_REPS_TO_FAILURE``.
     """
+    check_number(load, "load")
+    if rir is not None:
+        check_number(rir, "RIR")
     if load < 0:
         raise EngineError(f"load must not be negative, got {load}")
     formula = Formula(formula)

@@ -62,6 +62,37 @@ def hard_sets_per_muscle(sets: Iterable[MuscleSet], *, max_rir: Decimal = HARD_S
     return counts
 
 
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s ISO week: the key weekly metrics group by."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True, slots=True)
+class WeekMetrics:
+    """One week (from Monday ``week``): volume load and hard sets per primary muscle."""
+
+    week: datetime.date
+    volume_load: Decimal
+    hard_sets: Mapping[str, int]
+
+
+def weekly_metrics(
+    sets: Iterable[tuple[datetime.date, MuscleSet]], *, max_rir: Decimal = HARD_SET_MAX_RIR
+) -> tuple[WeekMetrics, ...]:
+    """Volume load and hard sets per muscle for each week that has sets, by week."""
+    by_week: dict[datetime.date, list[MuscleSet]] = {}
+    for day, item in sets:
+        by_week.setdefault(week_start(day), []).append(item)
+    return tuple(
+        WeekMetrics(
+            week=week,
+            volume_load=volume_load(item.done for item in by_week[week]),
+            hard_sets=hard_sets_per_muscle(by_week[week], max_rir=max_rir),
+        )
+        for week in sorted(by_week)
+    )
+
+
 class VolumeZone(StrEnum):
     """Where a muscle's weekly hard sets sit against its landmarks (stable strings)."""
 

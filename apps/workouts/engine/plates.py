@@ -7,16 +7,19 @@ plates' greatest common divisor, with the reachable per-side sums kept as one bi
 
 from __future__ import annotations
 
-import functools
+import bisect
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 from apps.workouts.engine.units import Unit
 from apps.workouts.engine.units import plain as _plain
 
 _SCALE = 1000  # plate sizes and bars are handled in thousandths of the unit
+MAX_PAIRS = 200
+MAX_SIDE_STEPS = 200_000  # per-side sums kept in a table: bounded so a set-up cannot exhaust memory
 
 
 class Rounding(StrEnum):
@@ -46,10 +49,15 @@ class PlateStock:
     pairs: int
 
     def __post_init__(self) -> None:
+        check_number(self.size, "a plate size")
         if self.size <= 0:
             raise EngineError(f"a plate size must be positive, got {self.size}")
         if self.pairs < 0:
             raise EngineError(f"a plate count must not be negative, got {self.pairs} pairs of {self.size}")
+        if self.pairs > MAX_PAIRS:
+            raise EngineError(
+                f"at most {MAX_PAIRS} pairs of one plate size, got {self.pairs} pairs of {self.size}"
+            )
         _to_units(self.size, "a plate size")
 
 
@@ -80,9 +88,12 @@ class PlateBreakdown:
         return f"{_plain(self.total)} {self.unit}: bar {_plain(self.bar)} {self.unit} + per side {plates}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlateLoading:
-    """A barbell set-up: ``bar`` weight, plate pairs and optional micro-plate pairs, in ``unit``."""
+    """A barbell set-up: ``bar`` weight, plate pairs and optional micro-plate pairs, in ``unit``.
+
+    The table of loadable sums is built on first use and kept on the instance (not a field: it
+    takes no part in equality, hashing or ``repr``)."""
 
     unit: Unit
     bar: Decimal
@@ -90,12 +101,14 @@ class PlateLoading:
     micro_plates: tuple[PlateStock, ...] = ()
 
     def __post_init__(self) -> None:
+        check_number(self.bar, "the bar weight")
         if self.bar < 0:
             raise EngineError(f"the bar weight must not be negative, got {self.bar}")
         _to_units(self.bar, "the bar weight")
         sizes = [p.size for p in (*self.plates, *self.micro_plates)]
         if len(set(sizes)) != len(sizes):
             raise EngineError("each plate size may be listed once")
+        _side_table(self)  # built now, so a set-up that is too fine-grained fails here
 
     @property
     def min_load(self) -> Decimal:
@@ -103,30 +116,38 @@ class PlateLoading:
 
     @property
     def max_load(self) -> Decimal:
-        return _plain(self.bar + _from_units(2 * _side_table(self).max_side))
+        table = _side_table(self)
+        return _plain(self.bar + _from_units(2 * table.max_side * table.grain))
 
     def round(self, target: Decimal, mode: Rounding = Rounding.NEAREST) -> Decimal:
         """The loadable total nearest ``target`` (ties down), or the next one down/up.
 
         Below the empty bar gives the bar; above the heaviest loadable total gives that total.
         """
+        check_number(target, "a target load")
         table = _side_table(self)
-        side_target = (target - self.bar) * _SCALE / 2
+        side_target = (target - self.bar) * _SCALE / (2 * table.grain)
         side = table.pick(side_target, Rounding(mode))
-        return _plain(self.bar + _from_units(2 * side))
+        return _plain(self.bar + _from_units(2 * side * table.grain))
+
+    def _side_grains(self, total: Decimal) -> int | None:
+        table = _side_table(self)
+        excess = (total - self.bar) * _SCALE / (2 * table.grain)
+        if excess < 0 or excess != excess.to_integral_value():
+            return None
+        return int(excess)
 
     def is_loadable(self, total: Decimal) -> bool:
-        excess = (total - self.bar) * _SCALE
-        if excess < 0 or excess != excess.to_integral_value() or int(excess) % 2:
-            return False
-        return _side_table(self).reachable(int(excess) // 2)
+        side = self._side_grains(total)
+        return side is not None and _side_table(self).reachable(side)
 
     def breakdown(self, total: Decimal) -> PlateBreakdown:
         """Plates per side for a loadable ``total``, heaviest first (raises if not loadable)."""
-        if not self.is_loadable(total):
-            raise EngineError(f"{total} {self.unit} cannot be loaded with this bar and these plates")
+        side = self._side_grains(total)
         table = _side_table(self)
-        remaining = int((total - self.bar) * _SCALE) // 2
+        if side is None or not table.reachable(side):
+            raise EngineError(f"{total} {self.unit} cannot be loaded with this bar and these plates")
+        remaining = side
         counts: list[PlateCount] = []
         for index, (size, pairs) in enumerate(table.stock):
             rest_mask = table.suffix_masks[index + 1]
@@ -134,7 +155,7 @@ class PlateLoading:
             while take > 0 and not (rest_mask >> (remaining - take * size)) & 1:
                 take -= 1
             if take:
-                counts.append(PlateCount(size=_plain(_from_units(size)), count=take))
+                counts.append(PlateCount(size=_from_units(size * table.grain), count=take))
                 remaining -= take * size
         assert remaining == 0
         return PlateBreakdown(total=total, bar=self.bar, per_side=tuple(counts), unit=self.unit)
@@ -142,9 +163,10 @@ class PlateLoading:
 
 @dataclass(frozen=True, slots=True)
 class _SideTable:
-    stock: tuple[tuple[int, int], ...]  # (size in thousandths, pairs), heaviest first
-    suffix_masks: tuple[int, ...]  # bit s set: per-side sum s reachable with stock[i:]
-    sums: tuple[int, ...]  # every reachable per-side sum, ascending
+    grain: int  # thousandths of the unit per step: the greatest common divisor of the plate sizes
+    stock: tuple[tuple[int, int], ...]  # (size in grains, pairs), heaviest first
+    suffix_masks: tuple[int, ...]  # bit s set: a per-side sum of s grains is reachable with stock[i:]
+    sums: tuple[int, ...]  # every reachable per-side sum in grains, ascending
 
     @property
     def max_side(self) -> int:
@@ -154,8 +176,6 @@ class _SideTable:
         return side >= 0 and bool((self.suffix_masks[0] >> side) & 1)
 
     def pick(self, side_target: Decimal, mode: Rounding) -> int:
-        import bisect
-
         sums = self.sums
         if side_target <= 0:
             return 0
@@ -170,16 +190,26 @@ class _SideTable:
         return up if (up - side_target) < (side_target - down) else down
 
 
-@functools.lru_cache(maxsize=256)
 def _side_table(setup: PlateLoading) -> _SideTable:
-    stock = sorted(
-        (
-            (_to_units(p.size, "a plate size"), p.pairs)
-            for p in (*setup.plates, *setup.micro_plates)
-            if p.pairs
-        ),
-        reverse=True,
-    )
+    table: _SideTable | None = setup.__dict__.get("_table")
+    if table is None:
+        table = _build_side_table(setup)
+        object.__setattr__(setup, "_table", table)
+    return table
+
+
+def _build_side_table(setup: PlateLoading) -> _SideTable:
+    units = [
+        (_to_units(p.size, "a plate size"), p.pairs) for p in (*setup.plates, *setup.micro_plates) if p.pairs
+    ]
+    grain = math.gcd(*(size for size, _ in units)) if units else 1
+    stock = sorted(((size // grain, pairs) for size, pairs in units), reverse=True)
+    distinct = sum(size * pairs for size, pairs in stock)
+    if distinct > MAX_SIDE_STEPS:
+        raise EngineError(
+            f"these plates give {distinct} steps per side (at most {MAX_SIDE_STEPS}): "
+            "list fewer pairs or coarser sizes"
+        )
     masks = [1]
     for size, pairs in reversed(stock):
         mask = masks[-1]
@@ -187,9 +217,9 @@ def _side_table(setup: PlateLoading) -> _SideTable:
             mask |= mask << size
         masks.append(mask)
     masks.reverse()
-    full = masks[0]
-    sums = tuple(i for i in range(full.bit_length()) if (full >> i) & 1)
-    return _SideTable(stock=tuple(stock), suffix_masks=tuple(masks), sums=sums)
+    bits = bin(masks[0])[:1:-1]  # least significant bit first
+    sums = tuple(i for i, bit in enumerate(bits) if bit == "1")
+    return _SideTable(grain=grain, stock=tuple(stock), suffix_masks=tuple(masks), sums=sums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +232,9 @@ class StackLoading:
     maximum: Decimal
 
     def __post_init__(self) -> None:
+        check_number(self.minimum, "the lightest load")
+        check_number(self.step, "the step")
+        check_number(self.maximum, "the heaviest load")
         if self.minimum < 0:
             raise EngineError(f"the lightest load must not be negative, got {self.minimum}")
         if self.step <= 0:
@@ -219,6 +252,7 @@ class StackLoading:
         return _plain(self.minimum + steps * self.step)
 
     def round(self, target: Decimal, mode: Rounding = Rounding.NEAREST) -> Decimal:
+        check_number(target, "a target load")
         if target <= self.minimum:
             return _plain(self.minimum)
         top = self.max_load

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 from apps.workouts.engine.formulas import rir_to_rpe, rpe_to_rir
 from apps.workouts.engine.units import Unit, format_load
 
@@ -68,6 +68,7 @@ class LoadTarget:
     value: Decimal
 
     def __post_init__(self) -> None:
+        check_number(self.value, "a load target")
         basis, value = LoadBasis(self.basis), self.value
         if basis is LoadBasis.ABSOLUTE and value < 0:
             raise EngineError(f"an absolute load must not be negative, got {value}")
@@ -172,6 +173,9 @@ class PerformedSet:
     def __post_init__(self) -> None:
         if not 0 <= self.reps <= MAX_REPS:
             raise EngineError(f"reps must lie in 0..{MAX_REPS}, got {self.reps}")
+        check_number(self.load, "a load")
+        if self.rir is not None:
+            check_number(self.rir, "RIR")
         if self.load < 0:
             raise EngineError(f"a load must not be negative, got {self.load}")
         if self.rir is not None and not 0 <= self.rir <= 9:

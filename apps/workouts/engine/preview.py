@@ -185,6 +185,7 @@ def preview(
             raise EngineError(f"states name unknown exercise plans: {', '.join(sorted(unknown))}")
         current.update(states)
     pending: dict[str, tuple[Change, str]] = {}
+    upcoming: dict[str, Prescription] = {}
     days: list[PreviewDay] = []
     for w, week in enumerate(program.weeks, start=1):
         deload_week = program.deload is not None and program.deload.is_deload_week(w)
@@ -197,7 +198,11 @@ def preview(
                     deload = (
                         program.deload if deload_week and not isinstance(plan.scheme, Wendler531) else None
                     )
-                    prescription = prescribe(plan.scheme, state, plan.loading, deload=deload)
+                    ready = upcoming.pop(key, None)
+                    if deload is None and ready is not None:
+                        prescription = ready  # what the last progress step prescribed for this state
+                    else:
+                        prescription = prescribe(plan.scheme, state, plan.loading, deload=deload)
                     if deload is not None:
                         change, reason = Change.DELOAD, f"Week {w}: {prescription.note}."
                     elif key in pending:
@@ -231,5 +236,6 @@ def preview(
                     )
                     current[key] = step.state
                     pending[key] = (step.change, step.reason)
+                    upcoming[key] = step.prescription
             days.append(PreviewDay(week=w, day=d, name=day.name, items=tuple(items)))
     return Preview(days=tuple(days), final_states=tuple(current.items()))

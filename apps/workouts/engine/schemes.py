@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from apps.workouts.engine.errors import EngineError
+from apps.workouts.engine.errors import EngineError, check_number
 from apps.workouts.engine.formulas import Formula, e1rm, is_estimable, percent_1rm_for
 from apps.workouts.engine.plates import Loading, Rounding
 from apps.workouts.engine.prescription import (
@@ -58,7 +58,9 @@ class ExerciseState:
     ``load``: working load (linear, double progression, RPE); ``target_reps``: reps per set to
     aim for (double progression); ``failures``: consecutive failed sessions (for 5/3/1: missed
     "+" sets this cycle); ``training_max``, ``wave_week`` (0-based) and ``cycle`` (0-based): 5/3/1;
-    ``e1rm``: the latest estimate from an AMRAP set or a set with RIR logged.
+    ``e1rm``: the 1RM that %1RM and RPE/RIR sets are worked out from: a tested max to start with,
+    then the best estimate of each session's AMRAP sets and sets with RIR logged (the latest
+    session wins, so a bad day lowers it: autoregulation by design).
     """
 
     load: Decimal | None = None
@@ -72,6 +74,8 @@ class ExerciseState:
     def __post_init__(self) -> None:
         for name in ("load", "training_max", "e1rm"):
             value = getattr(self, name)
+            if value is not None:
+                check_number(value, name)
             if value is not None and value < 0:
                 raise EngineError(f"{name} must not be negative, got {value}")
         if self.failures < 0 or self.wave_week < 0 or self.cycle < 0:
@@ -147,6 +151,8 @@ class Wendler531:
     rest_seconds: int | None = 180
 
     def __post_init__(self) -> None:
+        for name in ("tm_increment", "tm_percent", "reset_percent"):
+            check_number(getattr(self, name), name)
         if self.tm_increment < 0:
             raise EngineError(f"the training max increment must not be negative, got {self.tm_increment}")
         if not 0 < self.tm_percent <= 100 or not 0 < self.reset_percent <= 100:
@@ -180,6 +186,8 @@ class RPEScheme:
     rest_seconds: int | None = 180
 
     def __post_init__(self) -> None:
+        for name in ("target_rpe", "small_step", "big_step"):
+            check_number(getattr(self, name), name)
         if self.sets < 1:
             raise EngineError(f"sets must be at least 1, got {self.sets}")
         RepRange.exactly(self.reps)
@@ -221,6 +229,8 @@ class DeloadPolicy:
     sets_percent: Decimal = Decimal(50)
 
     def __post_init__(self) -> None:
+        check_number(self.load_percent, "load_percent")
+        check_number(self.sets_percent, "sets_percent")
         if self.every_weeks < 2:
             raise EngineError(f"a planned deload needs every_weeks >= 2, got {self.every_weeks}")
         if not 0 < self.load_percent <= 100 or not 0 < self.sets_percent <= 100:
@@ -251,6 +261,8 @@ class SetAdjustment:
 
 
 def _check_common(sets: int, increment: Decimal, failures: int, deload_percent: Decimal) -> None:
+    check_number(increment, "the increment")
+    check_number(deload_percent, "deload_percent")
     if sets < 1:
         raise EngineError(f"sets must be at least 1, got {sets}")
     if increment < 0:
@@ -290,12 +302,16 @@ def decrease(loading: Loading, load: Decimal, percent: Decimal) -> Decimal:
     return min(new, current)
 
 
-def step_down(loading: Loading, load: Decimal, step: Decimal) -> Decimal:
+def _step_down(loading: Loading, load: Decimal, step: Decimal) -> Decimal:
     current = loading.round(load)
     new = loading.round(load - step)
     if step > 0 and new >= current:
         new = loading.round(current - step, Rounding.DOWN)
     return min(new, current)
+
+
+def _floor_note(loading: Loading, load: Decimal) -> str:
+    return " (never below the lightest load)" if load == loading.min_load else ""
 
 
 def training_max_from_1rm(one_rm: Decimal, *, percent: Decimal = Decimal(90)) -> Decimal:
@@ -384,7 +400,7 @@ def _resolve(spec: SetSpec, state: ExerciseState, loading: Loading) -> Prescribe
         rir = value if basis is LoadBasis.RIR else Decimal(10) - value
         target_rpe = Decimal(10) - rir
         load = None
-        if state.e1rm is not None:
+        if state.e1rm is not None and is_estimable(spec.reps.low, rir):
             load = loading.round(_pct(state.e1rm, percent_1rm_for(spec.reps.low, rir)))
     return PrescribedSet(
         set_type=spec.set_type,
@@ -492,6 +508,47 @@ def _deload_fixed(
     return tuple(out)
 
 
+DEFAULT_WARM_UP: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(40), 5),
+    (Decimal(60), 3),
+    (Decimal(80), 2),
+)
+"""Warm-up ramp: (% of the working load, reps), after a set with the empty bar."""
+
+
+def warm_ups(
+    working_load: Decimal,
+    loading: Loading,
+    *,
+    steps: tuple[tuple[Decimal, int], ...] = DEFAULT_WARM_UP,
+    bar_reps: int = 8,
+    rest_seconds: int | None = 60,
+) -> tuple[PrescribedSet, ...]:
+    """Warm-up sets up to ``working_load``: the empty bar (or lightest load) for ``bar_reps``,
+    then each step's percentage rounded down to the loading. Loads repeat no earlier set and stay
+    below the working load; none when the working load is the lightest load itself."""
+    top = loading.round(working_load)
+    out: list[PrescribedSet] = []
+    previous: Decimal | None = None
+    candidates = [(loading.min_load, bar_reps)] + [
+        (loading.round(_pct(top, percent), Rounding.DOWN), reps) for percent, reps in steps
+    ]
+    for load, reps in candidates:
+        if load >= top or (previous is not None and load <= previous):
+            continue
+        out.append(
+            PrescribedSet(
+                set_type=SetType.WARM_UP,
+                reps=RepRange.exactly(reps),
+                target_reps=reps,
+                load=load,
+                rest_seconds=rest_seconds,
+            )
+        )
+        previous = load
+    return tuple(out)
+
+
 # -- progressing ------------------------------------------------------------------------------------
 
 
@@ -556,14 +613,15 @@ def _progress_linear(
         new = increase(loading, load, scheme.increment)
         reason = f"All reps done ({done}): +{format_load(new - load, unit)} to {format_load(new, unit)}."
         if new == load:
-            reason = f"All reps done ({done}), but {format_load(load, unit)} is the heaviest loadable: hold."
+            reason = f"All reps done ({done}), but no increment is set or no heavier load is loadable: hold."
         return replace(state, load=new, failures=0), Change.INCREASE if new > load else Change.HOLD, reason
     failures = state.failures + 1
     if failures >= scheme.failures_before_deload:
         new = decrease(loading, load, scheme.deload_percent)
         reason = (
             f"Failure {failures} of {scheme.failures_before_deload} in a row ({done}): deload to "
-            f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}, failure count reset."
+            f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}{_floor_note(loading, new)}, "
+            "failure count reset."
         )
         return replace(state, load=new, failures=0), Change.DELOAD, reason
     reason = (
@@ -583,7 +641,8 @@ def _progress_double(
         new = increase(loading, load, scheme.increment)
         if new == load:
             reason = (
-                f"Every set reached {scheme.rep_high} ({done}), but the load is the heaviest loadable: hold."
+                f"Every set reached {scheme.rep_high} ({done}), but no increment is set or no heavier load "
+                "is loadable: hold."
             )
             return replace(state, load=load, target_reps=scheme.rep_high, failures=0), Change.HOLD, reason
         reason = (
@@ -599,7 +658,8 @@ def _progress_double(
             new = decrease(loading, load, scheme.deload_percent)
             reason = (
                 f"Below {scheme.rep_low} reps {failures} sessions in a row ({done}): deload to "
-                f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}, back to {scheme.rep_low} reps."
+                f"{plain(scheme.deload_percent)}% = {format_load(new, unit)}{_floor_note(loading, new)}, "
+                f"back to {scheme.rep_low} reps."
             )
             return (
                 replace(state, load=new, target_reps=scheme.rep_low, failures=0),
@@ -679,19 +739,17 @@ def autoregulate(scheme: RPEScheme, load: Decimal, rpe: Decimal, loading: Loadin
     step = scheme.small_step if abs(steps) == 1 else scheme.big_step
     if steps > 0:
         new = increase(loading, current, step)
-        change = Change.INCREASE if new > current else Change.HOLD
-        return SetAdjustment(
-            load=new,
-            change=change,
-            reason=f"{rated}: easier than the target, +{format_load(new - current, unit)}.",
-        )
-    new = step_down(loading, current, step)
-    change = Change.DECREASE if new < current else Change.HOLD
-    return SetAdjustment(
-        load=new,
-        change=change,
-        reason=f"{rated}: harder than the target, -{format_load(current - new, unit)}.",
-    )
+        if new == current:
+            reason = f"{rated}: easier than the target, but it is the heaviest loadable: hold."
+            return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
+        reason = f"{rated}: easier than the target, +{format_load(new - current, unit)}."
+        return SetAdjustment(load=new, change=Change.INCREASE, reason=reason)
+    new = _step_down(loading, current, step)
+    if new == current:
+        reason = f"{rated}: harder than the target, but it is the lightest load (the empty bar): hold."
+        return SetAdjustment(load=new, change=Change.HOLD, reason=reason)
+    reason = f"{rated}: harder than the target, -{format_load(current - new, unit)}."
+    return SetAdjustment(load=new, change=Change.DECREASE, reason=reason)
 
 
 def _progress_rpe(
@@ -722,7 +780,8 @@ def deload_exercise(
     why: str = "deload requested for this exercise",
 ) -> Progression:
     """Deload one exercise now: its working load (or 5/3/1 training max) drops to ``percent``,
-    rounded down; its failure count resets; nothing else changes."""
+    rounded down; its failure count resets; nothing else changes. An RPE exercise without a
+    load or e1RM yet has nothing to deload (``Change.HOLD``)."""
     if not 0 < percent <= 100:
         raise EngineError(f"a deload percentage must lie in (0, 100], got {percent}")
     unit = loading.unit
@@ -737,8 +796,18 @@ def deload_exercise(
     elif isinstance(scheme, FixedScheme):
         raise EngineError("a fixed scheme has no load of its own to deload; edit the program's sets")
     else:
-        current = _rpe_start(scheme, state, loading) if isinstance(scheme, RPEScheme) else None
-        base = current if current is not None else _start_load(state, loading)
+        base = (
+            _rpe_start(scheme, state, loading)
+            if isinstance(scheme, RPEScheme)
+            else _start_load(state, loading)
+        )
+        if base is None:
+            return Progression(
+                state=state,
+                prescription=prescribe(scheme, state, loading),
+                change=Change.HOLD,
+                reason="No load known yet (chosen by feel): nothing to deload.",
+            )
         new = decrease(loading, base, percent)
         new_state = replace(state, load=new, failures=0)
         reason = f"Deload ({why}): {format_load(base, unit)} -> {format_load(new, unit)} ({plain(percent)}%)."

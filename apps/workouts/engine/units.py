@@ -3,6 +3,8 @@
 Loads are stored canonically in kilograms with three decimals (``KG_QUANTUM``); a load entered in
 pounds with at most two decimals survives the round trip ``from_kg(to_kg(x, LB), LB) == x``
 (the kilogram rounding error is at most 0.0005 kg = 0.0011 lb, below half a hundredth of a pound).
+A ``quantum`` is a power of ten (``Decimal.quantize`` semantics); rounding to plates is
+``plates.Loading.round``.
 """
 
 from __future__ import annotations
