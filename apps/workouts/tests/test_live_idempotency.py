@@ -88,7 +88,7 @@ def test_concurrent_retries_log_one_set(
     def rows() -> tuple[int, int, int]:
         with schema_context(world.a.schema_name):
             return (
-                LoggedSet.objects.filter(session_id=session_id).count(),
+                LoggedSet.objects.filter(session_id=uuid.UUID(session_id)).count(),
                 PersonalRecord.objects.filter(member_id=world.a.people["member2"].id).count(),
                 OutboxEvent.objects.filter(
                     event_type="workouts.PersonalRecordSet",

@@ -18,6 +18,12 @@ from conftest import GymFixture, body, login
 pytestmark = pytest.mark.django_db
 
 
+def chart_data(page: str, element_id: str) -> Any:
+    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S)
+    assert found is not None
+    return json.loads(found[1])
+
+
 def page_client(gym: GymFixture, who: str) -> Client:
     return login(Client(HTTP_HOST=gym.host), gym, gym.people[who].email)
 
@@ -86,14 +92,10 @@ def test_progress_page_carries_the_chart_data(gym_a: GymFixture, api_for: Any) -
             format="json",
         )
     page = page_client(gym_a, "member").get("/workouts/progress/").content.decode()
-    trend = json.loads(
-        re.search(r'<script id="chart-e1rm" type="application/json">(.*?)</script>', page, re.S)[1]
-    )  # type: ignore[index]
+    trend = chart_data(page, "chart-e1rm")
     assert trend["unit"] == "kg"
     assert [p["y"] for p in trend["points"]] == [124.7]  # best of the day: 110 x (3 + 1 RIR) by Epley
-    hard = json.loads(
-        re.search(r'<script id="chart-hard-sets" type="application/json">(.*?)</script>', page, re.S)[1]
-    )  # type: ignore[index]
+    hard = chart_data(page, "chart-hard-sets")
     assert [(b["label"], b["value"], b["low"], b["high"]) for b in hard["bars"]] == [("quadriceps", 2, 8, 20)]
     assert 'data-chart="line"' in page
     assert "/static/workouts/charts.js" in page

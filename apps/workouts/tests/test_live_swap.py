@@ -44,6 +44,7 @@ def test_swap_for_a_suggested_substitute_and_only_for_one(api_for: Any, gym_a: G
     assert body(swapped)["prescription"] == session["exercises"][0]["prescription"]
     with schema_context(gym_a.schema_name):
         row = SessionExercise.objects.get(pk=entry)
+        assert row.swapped_from is not None
         assert (str(row.exercise_id), row.swapped_from.name) == (chosen["exercise_id"], "Barbell Squat")
 
 
