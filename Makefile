@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check lint format types contracts pytest install services services-down browser bench clean
+.PHONY: run test check lint format types contracts pytest install services services-down browser system-packages bench clean
 
 $(STAMP): requirements/dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -14,11 +14,20 @@ $(STAMP): requirements/dev.txt
 
 install: $(STAMP)
 
-# Debian's Chromium drives the browser test; installed once if missing (needs root or sudo).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+# Debian packages the tests drive: Chromium for the browser tests, bubblewrap for the Container
+# plugin sandbox. Installed once if missing (needs root or sudo); without them those tests skip
+# with the reason.
+SYSTEM_PACKAGES := chromium bubblewrap
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || echo "Could not install$$missing; the tests that need them will skip."; \
+	fi
+
+browser: system-packages
 
 services: install
 	@$(PY) scripts/devservices.py up
@@ -31,7 +40,7 @@ run: services
 	$(PY) scripts/run.py
 
 ## The whole suite: lint, types, import contracts, tests.
-test: services browser
+test: services system-packages
 	@$(MAKE) --no-print-directory check
 
 check: lint types contracts pytest

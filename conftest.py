@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
+
+# Property tests run on a shared 2-core CI machine: no per-example deadline (timing is for bench/),
+# and a fixed example budget so the suite's wall time stays predictable.
+hypothesis_settings.register_profile(
+    "project", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("project")
 
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
 
@@ -151,29 +160,38 @@ def gym_b(world: World) -> GymFixture:
     return world.b
 
 
-def login(client: Client, gym: GymFixture, email: str) -> Client:
-    """Sign ``email`` in on ``gym``'s host (the session row lives in that gym's schema)."""
+def login(client: Client, gym: GymFixture, email: str, *, mfa: bool = True) -> Client:
+    """Sign ``email`` in on ``gym``'s host (the session row lives in that gym's schema).
+
+    The session counts as MFA-verified unless ``mfa=False`` (roles that must use MFA are
+    refused everything but sign-in and MFA set-up without it; ADR 0014)."""
     from django.contrib.auth import get_user_model
 
     from apps.users.facade.api import user_by_email
+    from apps.users.facade.testing import mark_session_mfa_verified
 
     info = user_by_email(email=email)
     assert info is not None
     user = get_user_model().objects.get(pk=info.id)
     with schema_context(gym.schema_name):
         client.force_login(user)
+        if mfa:
+            session = client.session
+            mark_session_mfa_verified(session)
+            session.save()
     return client
 
 
 @pytest.fixture
 def api_for() -> Any:
-    """``api_for(gym, role_or_email=None)`` -> an APIClient on that gym's host, signed in."""
+    """``api_for(gym, role_or_email=None, mfa=True)`` -> an APIClient on that gym's host, signed
+    in (MFA-verified unless ``mfa=False``)."""
 
-    def make(gym: GymFixture, who: str | None = None) -> APIClient:
+    def make(gym: GymFixture, who: str | None = None, *, mfa: bool = True) -> APIClient:
         client = APIClient(HTTP_HOST=gym.host)
         if who is not None:
             email = gym.people[who].email if who in gym.people else who
-            login(client, gym, email)
+            login(client, gym, email, mfa=mfa)
         return client
 
     return make

@@ -12,6 +12,8 @@ from apps.organizations.api.views import (
     MemberViewSet,
     MyMembershipsView,
 )
+from apps.users import views as users_views
+from apps.users.api import views as users_api
 from apps.users.api.views import ApiTokenViewSet, MeView
 from config.urls_common import common_patterns
 
@@ -29,6 +31,19 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     # -- workouts: core (catalogue, programs, recommendations) --
     path("", include("apps.workouts.api.urls")),
+    path("medical/", include("apps.medical.api.urls")),  # medical (wt-medical)
+    path("audit/", include("apps.medical.audit.rest.urls")),  # health-data audit (wt-audit)
+]
+
+# --- MFA, password, re-authentication (apps.users; ADR 0014)
+api_v1 += [
+    path("auth/mfa/verify/", users_api.MfaVerifyView.as_view(), name="api-mfa-verify"),
+    path("auth/reauth/", users_api.ReauthView.as_view(), name="api-reauth"),
+    path("auth/password/", users_api.PasswordChangeView.as_view(), name="api-password"),
+    path("me/mfa/", users_api.MfaView.as_view(), name="api-mfa"),
+    path("me/mfa/totp/", users_api.MfaTotpView.as_view(), name="api-mfa-totp"),
+    path("me/mfa/totp/confirm/", users_api.MfaTotpConfirmView.as_view(), name="api-mfa-totp-confirm"),
+    path("me/mfa/recovery-codes/", users_api.MfaRecoveryCodesView.as_view(), name="api-mfa-recovery-codes"),
 ]
 
 urlpatterns = [
@@ -40,6 +55,19 @@ urlpatterns = [
     # -- workouts (live): sessions, sets, metrics, history; today's workout and progress pages
     path("api/v1/workouts/", include("apps.workouts.api.urls_live")),
     path("workouts/", include("apps.workouts.urls_live")),
+    path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
+    path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
+]
+
+# --- MFA and password pages (apps.users; ADR 0014)
+urlpatterns += [
+    path("mfa/", users_views.mfa_overview, name="mfa"),
+    path("mfa/setup/", users_views.mfa_setup, name="mfa-setup"),
+    path("mfa/verify/", users_views.mfa_verify, name="mfa-verify"),
+    path("mfa/reauth/", users_views.reauth, name="mfa-reauth"),
+    path("mfa/disable/", users_views.mfa_disable, name="mfa-disable"),
+    path("mfa/recovery-codes/", users_views.recovery_codes, name="mfa-recovery-codes"),
+    path("password/", users_views.password_change, name="password-change"),
 ]
 
 handler400 = "apps.edge.errors.bad_request"

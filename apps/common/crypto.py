@@ -112,12 +112,35 @@ def current_key_id() -> str:
     return key_ring().current
 
 
-def encrypt(plaintext: bytes, *, aad: bytes) -> bytes:
-    """Encrypt under the current key. Returns ``key id + ":" + nonce + ciphertext``."""
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
+def _seal(plaintext: bytes, aad: bytes) -> tuple[str, bytes]:
+    """(current key id, nonce + ciphertext and tag)."""
     ring = key_ring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext, aad)
-    return ring.current.encode("ascii") + _SEPARATOR + nonce + sealed
+    return ring.current, nonce + _cipher(ring.keys[ring.current]).encrypt(nonce, plaintext, aad)
+
+
+def _open(key_id: str, body: bytes, aad: bytes) -> bytes:
+    if len(body) < NONCE_BYTES + 16:
+        raise DecryptionError("The encrypted value is truncated.")
+    cipher = _cipher(key_ring().key(key_id))
+    try:
+        return cipher.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise DecryptionError(
+            f"The encrypted value does not authenticate under key {key_id!r}: wrong key, tampered "
+            "data, or a value copied from another record."
+        ) from None
+
+
+def encrypt(plaintext: bytes, *, aad: bytes) -> bytes:
+    """Encrypt under the current key. Returns ``key id + ":" + nonce + ciphertext``."""
+    key_id, body = _seal(plaintext, aad)
+    return key_id.encode("ascii") + _SEPARATOR + body
 
 
 def key_id_of(token: bytes) -> str:
@@ -139,46 +162,42 @@ def decrypt(token: bytes, *, aad: bytes) -> bytes:
     token, or different associated data. Never returns anything but the plaintext.
     """
     key_id = key_id_of(token)
-    body = token[len(key_id) + 1 :]
-    if len(body) < NONCE_BYTES + 16:
-        raise DecryptionError("The encrypted value is truncated.")
-    key = key_ring().key(key_id)
-    try:
-        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], aad)
-    except InvalidTag:
-        raise DecryptionError(
-            f"The encrypted value does not authenticate under key {key_id!r}: wrong key, tampered "
-            "data, or a value copied from another record."
-        ) from None
+    return _open(key_id, token[len(key_id) + 1 :], aad)
 
 
 # --- Text form, for database columns: "<key id>:<base64 of nonce + ciphertext>"
 
 
 def encrypt_text(plaintext: bytes, *, aad: bytes) -> str:
-    token = encrypt(plaintext, aad=aad)
-    key_id = key_id_of(token)
-    return f"{key_id}:{base64.b64encode(token[len(key_id) + 1 :]).decode('ascii')}"
+    key_id, body = _seal(plaintext, aad)
+    return f"{key_id}:{base64.b64encode(body).decode('ascii')}"
 
 
-def token_from_text(text: str) -> bytes:
+def _split_text(text: str) -> tuple[str, bytes]:
     key_id, sep, encoded = text.partition(":")
     if not sep or not _KEY_ID.match(key_id):
         raise DecryptionError("The encrypted value is malformed (no key version).")
     try:
-        body = base64.b64decode(encoded, validate=True)
+        return key_id, base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise DecryptionError("The encrypted value is malformed (bad encoding).") from None
+
+
+def token_from_text(text: str) -> bytes:
+    key_id, body = _split_text(text)
     return key_id.encode("ascii") + _SEPARATOR + body
 
 
 def decrypt_text(text: str, *, aad: bytes) -> bytes:
-    return decrypt(token_from_text(text), aad=aad)
+    return _open(*_split_text(text), aad)
 
 
 def text_key_id(text: str) -> str:
     """The key id of a stored text value, without decrypting it."""
-    return key_id_of(token_from_text(text))
+    key_id, sep, _ = text.partition(":")
+    if not sep or not _KEY_ID.match(key_id):
+        raise DecryptionError("The encrypted value is malformed (no key version).")
+    return key_id
 
 
 def generate_key() -> str:

@@ -129,11 +129,21 @@ class EncryptedField(models.Field):  # type: ignore[type-arg]
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.name}"
 
+    @cached_property
+    def _aad_prefixes(self) -> dict[str, bytes]:
+        return {}
+
     def aad(self, *, schema: str, pk: Any) -> bytes:
-        """The associated data: where the value lives. Not stored; rebuilt on every read."""
-        meta = self.model._meta
-        place = [self.schema_for(schema), meta.app_label, meta.model_name, self.name, str(pk)]
-        return json.dumps(["gymstack.field.v1", *place], separators=(",", ":")).encode()
+        """The associated data: where the value lives, as the JSON list
+        ``["gymstack.field.v1", schema, app label, model, field, pk]``. Not stored; rebuilt on
+        every read (the part before the pk is cached per schema)."""
+        prefix = self._aad_prefixes.get(schema)
+        if prefix is None:
+            meta = self.model._meta
+            place = ["gymstack.field.v1", self.schema_for(schema), meta.app_label, meta.model_name, self.name]
+            prefix = json.dumps(place, separators=(",", ":")).encode()[:-1] + b","
+            self._aad_prefixes[schema] = prefix
+        return prefix + json.dumps(str(pk)).encode() + b"]"
 
     def seal(self, value: Any, *, schema: str, pk: Any) -> Ciphertext:
         """Encrypt ``value`` for the row ``pk`` in ``schema``."""

@@ -14,6 +14,10 @@ _MESSAGES = {
     403: ("forbidden", "You do not have permission to do this."),
     404: ("not_found", "Not found."),
     500: ("server_error", "Something went wrong on our side. It has been logged."),
+    503: (
+        "decryption_failed",
+        "This record cannot be decrypted right now; the platform team has been alerted.",
+    ),
 }
 
 

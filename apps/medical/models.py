@@ -105,11 +105,12 @@ class Screening(models.Model):
 
 
 class Condition(models.Model):
-    """A diagnosed condition (free text, encrypted)."""
+    """A diagnosed condition: description, optional severity and notes, all encrypted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member_id = models.UUIDField(db_index=True)
-    name = EncryptedTextField()
+    description = EncryptedTextField()
+    severity = EncryptedTextField(blank=True, default="")
     notes = EncryptedTextField(blank=True, default="")
     source = models.CharField(max_length=20, choices=RestrictionSource.choices)
     author_id = models.UUIDField()

@@ -3,10 +3,12 @@ these functions only fetch."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from apps.common import health
@@ -14,7 +16,11 @@ from apps.medical.models import (
     BreakGlass,
     Clearance,
     ClearanceDecision,
+    ClearanceDocument,
+    Condition,
     Consent,
+    Injury,
+    Medication,
     Questionnaire,
     Restriction,
     Screening,
@@ -126,3 +132,81 @@ def break_glass_latest(*, actor_id: UUID, member_id: UUID) -> BreakGlass | None:
 def screenings_expiring(*, before: datetime, now: datetime) -> QuerySet[Screening]:
     """Latest screenings that lapse before ``before`` and have not been reminded yet."""
     return Screening.objects.filter(expires_at__gt=now, expires_at__lte=before, reminder_sent_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class FullRecord:
+    member_id: UUID
+    clearance: str
+    clearance_expires_at: datetime | None
+    screenings: list[Screening]
+    conditions: list[Condition]
+    injuries: list[Injury]
+    medications: list[Medication]
+    clearances: list[Clearance]
+    restrictions: list[Restriction]
+
+    def rows(self) -> list[models.Model]:
+        """Every health row in the record (for access entries), documents included."""
+        out: list[models.Model] = [
+            *self.screenings,
+            *self.conditions,
+            *self.injuries,
+            *self.medications,
+            *self.clearances,
+            *self.restrictions,
+        ]
+        out.extend(c.document for c in self.clearances if _document(c) is not None)
+        return out
+
+
+def _document(c: Clearance) -> ClearanceDocument | None:
+    try:
+        return c.document
+    except ClearanceDocument.DoesNotExist:
+        return None
+
+
+def record_full(*, member_id: UUID, now: datetime) -> FullRecord:
+    status, lapses = clearance_status(member_id=member_id, now=now)
+    return FullRecord(
+        member_id=member_id,
+        clearance=status.value,
+        clearance_expires_at=lapses,
+        screenings=list(Screening.objects.filter(member_id=member_id).select_related("questionnaire")),
+        conditions=list(Condition.objects.filter(member_id=member_id)),
+        injuries=list(Injury.objects.filter(member_id=member_id)),
+        medications=list(Medication.objects.filter(member_id=member_id)),
+        clearances=list(Clearance.objects.filter(member_id=member_id).select_related("document")),
+        restrictions=list(restrictions_active(member_id=member_id, now=now)),
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    member_id: UUID
+    clearance: str
+    clearance_expires_at: datetime | None
+    restrictions: list[Restriction]
+
+
+def summary(*, member_id: UUID, now: datetime) -> Summary:
+    status, lapses = clearance_status(member_id=member_id, now=now)
+    return Summary(
+        member_id=member_id,
+        clearance=status.value,
+        clearance_expires_at=lapses,
+        restrictions=list(restrictions_active(member_id=member_id, now=now)),
+    )
+
+
+def consents_to(*, grantee_id: UUID, role: str, now: datetime) -> list[UUID]:
+    """Members with a live consent covering ``grantee_id`` in ``role``."""
+    qs = Consent.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
+    if role == "trainer":
+        qs = qs.filter(grantee_kind="trainer", grantee_id=grantee_id)
+    elif role == "clinician":
+        qs = qs.filter(Q(grantee_kind="clinicians") | Q(grantee_kind="clinician", grantee_id=grantee_id))
+    else:
+        return []
+    return list(dict.fromkeys(qs.values_list("member_id", flat=True)))

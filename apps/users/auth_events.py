@@ -1,6 +1,10 @@
 """Security events for every credential entry point (gym sign-in pages, the API session
 endpoint, the staff admin): Django's auth signals fire for all of them, so this is the one
-place that records sign-in success, failure and sign-out (SECURITY.md 9)."""
+place that records sign-in success, failure and sign-out (SECURITY.md 9).
+
+Signing in also starts the session's clocks (idle and absolute limits, ADR 0014); signing out
+anywhere ends the person's sessions in every gym and revokes their API tokens (SECURITY.md 18).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from typing import Any
 from django.contrib.auth import signals
 from django.http import HttpRequest
 
+from apps.users import session_state
 from apps.users.facade.api import request_meta
 from apps.users.facade.contracts import RequestMeta, SecurityEventKind
-from apps.users.services import security_event_record
+from apps.users.services import security_event_record, user_sessions_end
 
 
 def _gym_id(request: HttpRequest | None) -> int | None:
@@ -24,6 +29,9 @@ def _meta(request: HttpRequest | None) -> RequestMeta | None:
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        session_state.signed_in(session)
     security_event_record(
         kind=SecurityEventKind.LOGIN_SUCCEEDED,
         actor_id=user.pk,
@@ -56,6 +64,7 @@ def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
         gym_id=_gym_id(request),
         meta=_meta(request),
     )
+    user_sessions_end(user_id=user.pk, reason="logout", gym_id=_gym_id(request), meta=_meta(request))
 
 
 def connect() -> None:

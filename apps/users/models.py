@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
+from binascii import unhexlify
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,8 +13,17 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
 
+from apps.common.fields import EncryptedTextField
 from apps.users.facade.contracts import SecurityEventKind
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -46,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Platform staff: may use the admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's auth hash: rotating it ends the person's sessions in every gym at
+    # once (logout, password or MFA change, deactivation; ADR 0014).
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -67,6 +82,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "apps.users.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.security_stamp}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
 
 class ApiToken(models.Model):
     """A personal API token, usable on exactly one gym. Only a hash of the secret is stored."""
@@ -82,6 +103,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Made from a session that had verified MFA; tokens of MFA-required roles need it.
+    mfa_verified = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["user", "gym_id"])]
@@ -116,3 +139,62 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+
+def new_totp_key() -> str:
+    return str(random_hex(20))
+
+
+class TotpDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator (RFC 6238, 30 s, 6 digits, one step of tolerance) for one account.
+
+    django-otp's own ``otp_totp.TOTPDevice`` keeps the shared secret in plain hex; this device
+    reuses django-otp's ``Device`` base, throttling and TOTP arithmetic but keeps the secret
+    encrypted at rest (``EncryptedTextField``, bound to this row; ADR 0014).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = EncryptedTextField(default=new_totp_key, help_text="Hex-encoded secret, encrypted at rest.")
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1, help_text="Time step of the last accepted code.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.key.encode())
+
+    def totp(self) -> TOTP:
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        return totp
+
+    def verify_token(self, token: Any) -> bool:
+        """Accept a code once (a replayed code is refused), throttled after failures."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            code = int(str(token).strip())
+        except ValueError:
+            code = -1
+        totp = self.totp()
+        verified = code >= 0 and bool(totp.verify(code, self.tolerance, self.last_t + 1))
+        if verified:
+            self.last_t = totp.t()
+            self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return 1

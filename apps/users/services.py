@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.users.facade.contracts import RequestMeta, SecurityEventKind
-from apps.users.models import ApiToken, SecurityEvent, User
+from apps.users.models import ApiToken, SecurityEvent, User, new_security_stamp
 
 TOKEN_PREFIX = "gst"  # noqa: S105 - a public marker, not a secret
 _LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -76,6 +76,7 @@ def token_create(
     name: str,
     lifetime: timedelta | None = None,
     meta: RequestMeta | None = None,
+    mfa_verified: bool = False,
 ) -> tuple[ApiToken, str]:
     """Create a personal API token for one gym. Returns the row and the plaintext token, which
     is never stored and cannot be shown again."""
@@ -93,6 +94,7 @@ def token_create(
         prefix=prefix,
         secret_hash=_hash_secret(secret),
         expires_at=timezone.now() + lifetime,
+        mfa_verified=mfa_verified,
     )
     security_event_record(
         kind=SecurityEventKind.TOKEN_CREATED,
@@ -100,7 +102,7 @@ def token_create(
         subject_id=user_id,
         gym_id=gym_id,
         meta=meta,
-        detail={"token_id": str(token.id), "prefix": prefix},
+        detail={"token_id": str(token.id), "prefix": prefix, "mfa_verified": mfa_verified},
     )
     return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
@@ -136,3 +138,95 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- Sessions, password, email, deactivation (SECURITY.md 17, 18, 22; ADR 0014)
+
+
+@transaction.atomic
+def user_sessions_end(
+    *,
+    user_id: UUID,
+    reason: str,
+    actor_id: UUID | None = None,
+    gym_id: int | None = None,
+    meta: RequestMeta | None = None,
+) -> int:
+    """End every session of the person in every gym and revoke all their API tokens, in one
+    transaction. Sessions die because the security stamp is part of their auth hash; the
+    caller may keep its own session alive with ``update_session_auth_hash``. Returns how many
+    tokens were revoked."""
+    now = timezone.now()
+    User.objects.filter(pk=user_id).update(security_stamp=new_security_stamp())
+    revoked = ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)
+    security_event_record(
+        kind=SecurityEventKind.SESSIONS_ENDED,
+        actor_id=actor_id or user_id,
+        subject_id=user_id,
+        gym_id=gym_id,
+        meta=meta,
+        detail={"reason": reason, "tokens_revoked": revoked},
+    )
+    return revoked
+
+
+@transaction.atomic
+def user_password_change(
+    *, user_id: UUID, new_password: str, gym_id: int | None = None, meta: RequestMeta | None = None
+) -> User:
+    """Set a new password (every validator applies) and end all the person's sessions and
+    tokens. The caller has already re-authenticated the person with the current password.
+    Raises ``ValidationError`` keyed by ``new_password``."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    if user.check_password(new_password):
+        raise ValidationError({"new_password": ["The new password must differ from the current one."]})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    security_event_record(
+        kind=SecurityEventKind.PASSWORD_CHANGED,
+        actor_id=user_id,
+        subject_id=user_id,
+        gym_id=gym_id,
+        meta=meta,
+    )
+    user_sessions_end(user_id=user_id, reason="password_changed", gym_id=gym_id, meta=meta)
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def user_email_change(
+    *, user_id: UUID, email: str, gym_id: int | None = None, meta: RequestMeta | None = None
+) -> User:
+    """Change the sign-in email (the caller checked a recent re-authentication). Raises
+    ``ValidationError`` keyed by ``email`` when another account has it."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if email == user.email:
+        return user
+    if User.objects.filter(email__iexact=email).exclude(pk=user_id).exists():
+        raise ValidationError({"email": ["An account with this email address already exists."]})
+    user.email = email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError as exc:
+        raise ValidationError({"email": ["An account with this email address already exists."]}) from exc
+    security_event_record(
+        kind=SecurityEventKind.EMAIL_CHANGED, actor_id=user_id, subject_id=user_id, gym_id=gym_id, meta=meta
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user_id: UUID, actor_id: UUID | None, meta: RequestMeta | None = None) -> None:
+    """Deactivate an account: it can no longer sign in, and its sessions and tokens end now."""
+    User.objects.filter(pk=user_id).update(is_active=False)
+    security_event_record(
+        kind=SecurityEventKind.ACCOUNT_DEACTIVATED, actor_id=actor_id, subject_id=user_id, meta=meta
+    )
+    user_sessions_end(user_id=user_id, reason="deactivated", actor_id=actor_id, meta=meta)

@@ -38,7 +38,8 @@ MAX_REPS = 100
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.name.replace("_", " ").title()) for m in enum]  # type: ignore[attr-defined]
+    # Labels are the values, so the API schema names each choice set once (ENUM_NAME_OVERRIDES).
+    return [(m.value, m.value) for m in enum]  # type: ignore[attr-defined]
 
 
 def _strings() -> ArrayField:  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ Pure functions, no Django; staff corrections are kept apart (``Exercise.tags_edi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from apps.common.health import BodyRegion, ExerciseTags, ImpactLevel, MovementPattern, Position
@@ -523,7 +523,7 @@ def facts_from_record(record: dict[str, object]) -> ExerciseFacts:
     )
 
 
-def merge(derived: DerivedTags, current: dict[str, object], edited: Iterable[str]) -> dict[str, object]:
+def merge(derived: DerivedTags, current: Mapping[str, object], edited: Iterable[str]) -> dict[str, object]:
     """The tag values to store: derived ones, except the fields staff corrected (``edited``),
     which keep their ``current`` value."""
     keep = set(edited)

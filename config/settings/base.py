@@ -114,6 +114,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "apps.workouts",
     "apps.medical",
+    "apps.medical.audit",  # health-data audit trail (wt-audit)
     "apps.trainers",
     "apps.plugins",
 ]
@@ -311,6 +312,18 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "apps.organizations.models.ROLE_CHOICES",
         "MembershipStatusEnum": "apps.organizations.models.MEMBERSHIP_STATUS_CHOICES",
+        # -- workouts: core --
+        "ExerciseSourceEnum": "apps.workouts.facade.contracts.EXERCISE_SOURCES",
+        "ExerciseCategoryEnum": "apps.workouts.facade.contracts.EXERCISE_CATEGORIES",
+        "ExerciseLevelEnum": "apps.workouts.facade.contracts.LEVELS",
+        "MechanicEnum": "apps.workouts.facade.contracts.MECHANICS",
+        "ForceEnum": "apps.workouts.facade.contracts.FORCES",
+        "EquipmentEnum": "apps.workouts.facade.contracts.EQUIPMENT",
+        "MuscleEnum": "apps.workouts.facade.contracts.MUSCLES",
+        "TrainingGoalEnum": "apps.workouts.facade.contracts.GOALS",
+        "ExperienceEnum": "apps.workouts.facade.contracts.EXPERIENCES",
+        "ProgramStatusEnum": "apps.workouts.facade.contracts.PROGRAM_STATUSES",
+        "ProgramSourceEnum": "apps.workouts.facade.contracts.PROGRAM_SOURCES",
     },
 }
 
@@ -419,3 +432,38 @@ LOGGING = {
 # environment, never derived from SECRET_KEY. The current key (default: the first) encrypts.
 ENCRYPTION_KEYS = env.str("GYM_ENCRYPTION_KEYS", default="")
 ENCRYPTION_CURRENT_KEY = env.str("GYM_ENCRYPTION_CURRENT_KEY", default="")
+
+# --- MFA, sessions and re-authentication (apps.users, apps.edge; ADR 0014)
+SHARED_APPS = [*SHARED_APPS, "django_otp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "apps.edge.middleware.SessionPolicyMiddleware",
+    "apps.edge.middleware.MfaMiddleware",
+    "apps.edge.middleware.DecryptionFailureMiddleware",
+]
+# Roles that must use MFA (apps.common.health.role_requires_mfa) also get these session limits.
+HEALTH_SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("HEALTH_SESSION_IDLE_MINUTES", default=15))
+HEALTH_SESSION_MAX_AGE = timedelta(hours=env.int("HEALTH_SESSION_MAX_HOURS", default=12))
+# How long a re-authentication (POST /api/v1/auth/reauth/) counts as recent.
+REAUTH_WINDOW = timedelta(minutes=5)
+MFA_ISSUER = PLATFORM_NAME
+MFA_RECOVERY_CODE_COUNT = 10
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Medical (apps.medical; ADR 0012): documents up to this size; daily screening reminders.
+MEDICAL_DOCUMENT_MAX_BYTES = env.int("MEDICAL_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "medical-remind-expiring-screenings": {
+        "task": "medical.remind_expiring_screenings",
+        "schedule": 24 * 3600.0,
+    },
+}
+
+# --- Health-data audit (apps.medical.audit; docs/architecture/adr/0019-health-data-audit-trail.md)
+# Audit entries and disclosures are kept at least this long (45 CFR 164.316(b)(2)(i)); nothing
+# deletes them, and the accounting of disclosures covers this many years.
+AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=6)
+# Every gym's hash chain is verified daily; defects are logged at ERROR by "gymstack.audit".
+CELERY_BEAT_SCHEDULE["verify-audit-chains"] = {"task": "medical_audit.verify_chains", "schedule": 24 * 3600.0}

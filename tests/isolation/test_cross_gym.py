@@ -29,9 +29,9 @@ def context_tables() -> list[ModuleType]:
     that exist only in gym B, per path template) and optionally ``snapshot_b(world)`` (the state
     of gym B's data in that context, which no refused call may change)."""
     root = Path(__file__).resolve().parents[2] / "apps"
+    found = sorted([*root.glob("*/tests/isolation_ids.py"), *root.glob("*/*/tests/isolation_ids.py")])
     return [
-        importlib.import_module(f"apps.{p.parent.parent.name}.tests.isolation_ids")
-        for p in sorted(root.glob("*/tests/isolation_ids.py"))
+        importlib.import_module(".".join(("apps", *p.relative_to(root).with_suffix("").parts))) for p in found
     ]
 
 

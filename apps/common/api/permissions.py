@@ -16,6 +16,23 @@ from rest_framework.request import Request
 MANAGERS = frozenset({"owner", "admin"})  # the roles that run a gym (organizations.Role)
 
 
+class MfaRequired(exceptions.PermissionDenied):
+    """The caller's role needs MFA and this API token was not made from an MFA-verified session."""
+
+    default_code = "mfa_required"
+    default_detail = (
+        "Your role in this gym requires multi-factor authentication, and this token was not created "
+        "from an MFA-verified session. Verify MFA in a session and create a new token."
+    )
+
+
+class ReauthRequired(exceptions.PermissionDenied):
+    """A sensitive action needs a recent re-authentication (POST /api/v1/auth/reauth/)."""
+
+    default_code = "reauth_required"
+    default_detail = "Confirm your password (and code) at POST /api/v1/auth/reauth/ first, then retry."
+
+
 def caller_id(request: Request) -> UUID:
     """The signed-in caller's user id (permissions have already refused anonymous callers)."""
     pk = request.user.pk

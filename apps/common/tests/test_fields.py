@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import isolate_apps
 from django_tenants.utils import schema_context
 
 from apps.common.api.exceptions import api_exception_handler
@@ -227,6 +228,7 @@ def test_invalid_values_are_refused_by_validation(gym_a):
     assert info.value.message_dict == {"day": ["Enter a date as YYYY-MM-DD."], "amount": ["Enter a number."]}
 
 
+@isolate_apps("apps.common.tests.crypto_app")
 def test_system_check_requires_a_uuid_primary_key():
     from django.db import models
 
@@ -241,3 +243,12 @@ def test_system_check_requires_a_uuid_primary_key():
     ids = [e.id for e in Bad._meta.get_field("secret").check()]
     assert ids == ["common.E001"]
     assert Secret._meta.get_field("note").check() == []
+
+
+def test_associated_data_names_schema_app_model_field_and_row():
+    field = Secret._meta.get_field("note")
+    pk = uuid.UUID("6f1c0000-0000-0000-0000-000000000001")
+    assert field.aad(schema="gym_x", pk=pk) == (
+        b'["gymstack.field.v1","gym_x","crypto_test","secret","note","6f1c0000-0000-0000-0000-000000000001"]'
+    )
+    assert field.aad(schema="gym_y", pk=pk) != field.aad(schema="gym_x", pk=pk)

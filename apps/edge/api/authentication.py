@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from apps.common.api.permissions import MfaRequired
 from apps.organizations.facade import api as organizations
 from apps.users.facade import api as users
 from apps.users.facade.contracts import TokenPrincipal
@@ -37,6 +38,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         request._request.membership = organizations.active_membership(  # type: ignore[attr-defined]
             gym_id=route.id, user_id=user.pk
         )
+        # A token of a role that needs MFA works only if it was made from an MFA-verified session.
+        if not principal.mfa_verified and users.mfa_required(request._request):
+            raise MfaRequired()
         return user, principal
 
     def authenticate_header(self, request: Request) -> str:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.common.api.serializers import StrictSerializer
 from apps.edge.views import SIGN_IN_ERROR
 from apps.organizations.facade import api as organizations
+from apps.users.facade.contracts import TokenPrincipal
 
 
 class SessionLoginSerializer(StrictSerializer):
@@ -53,5 +54,8 @@ class SessionView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        logout(request._request)
+        # Signing out ends every session and token of the person (ADR 0014); a token caller
+        # has no session here, so nothing happens (revoke a token with DELETE /api/v1/tokens/<id>/).
+        if not isinstance(request.auth, TokenPrincipal):
+            logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

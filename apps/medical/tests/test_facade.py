@@ -110,6 +110,15 @@ def test_override_is_recorded_with_reason(gym_a: Any, in_gym: Any, frozen: Any) 
             "Low box, supervised",
             gym_a.people["trainer"].id,
         )
+        from apps.medical.audit.api import entries_of_subject
+
+        audited = [
+            (e.kind, e.action, e.object_id, e.actor_id, e.fields)
+            for e in entries_of_subject(subject_id=member)
+        ]
+        assert audited == [
+            ("change", "override", str(oid), gym_a.people["trainer"].id, ("exercise_ref", "reason"))
+        ]
         with pytest.raises(ValidationError) as info:
             medical.restriction_override_record(
                 gym_id=gym_a.id,
@@ -122,4 +131,99 @@ def test_override_is_recorded_with_reason(gym_a: Any, in_gym: Any, frozen: Any) 
     assert info.value.message_dict == {
         "reason": ["A reason is required to override a restriction."],
         "restriction_id": ["No such restriction for this member."],
+    }
+
+
+def _meta() -> Any:
+    from apps.medical.audit.api import system_meta
+
+    return system_meta(label="test")
+
+
+def _events(kind: str) -> list[dict[str, Any]]:
+    from apps.common.models import OutboxEvent
+
+    return [e.payload for e in OutboxEvent.objects.filter(event_type=kind).order_by("occurred_at")]
+
+
+def test_clearance_status_follows_screening_and_clearance(gym_a: Any, in_gym: Any, frozen: Any) -> None:
+    from datetime import date
+
+    from apps.medical import services
+    from apps.medical.tests.helpers import ALL_NO, KNEE_YES
+
+    clock = frozen(NOW)
+    member = gym_a.people["member"].id
+    with in_gym(gym_a):
+        services.screening_submit(
+            member_id=member, answers=KNEE_YES, signed_name="M", date_of_birth=date(1990, 1, 1), meta=_meta()
+        )
+        got = medical.training_constraints(gym_id=gym_a.id, member_id=member)
+        assert got.clearance is health.ClearanceStatus.NEEDS_CLEARANCE
+        assert sorted((r.region, r.action) for r in got.restrictions) == [
+            ("knee", "require_clearance"),
+            ("lower_back", "require_clearance"),
+        ]
+        clock.at = NOW + timedelta(days=1)
+        services.clearance_create(
+            member_id=member,
+            clinician_id=gym_a.people["clinician"].id,
+            decision="cleared_with_restrictions",
+            text="Cleared; no jumping for now.",
+            expires_at=NOW + timedelta(days=90),
+            restrictions=[
+                services.RestrictionSpec(region="knee", avoid=["jump"], action="exclude", severity="mild")
+            ],
+            meta=_meta(),
+        )
+        got = medical.training_constraints(gym_id=gym_a.id, member_id=member)
+        assert (got.clearance, got.clearance_expires_at) == (
+            health.ClearanceStatus.CLEARED,
+            NOW + timedelta(days=90),
+        )
+        assert [(r.region, sorted(r.avoid), r.action, r.source) for r in got.restrictions] == [
+            ("knee", ["jump"], "exclude", "clinician")
+        ]
+        assert [(e["previous_status"], e["status"]) for e in _events("medical.ClearanceChanged")] == [
+            ("unscreened", "needs_clearance"),
+            ("needs_clearance", "cleared"),
+        ]
+        assert len(_events("medical.RestrictionsChanged")) == 2
+        clock.at = NOW + timedelta(days=2)
+        services.screening_submit(
+            member_id=member,
+            answers={**ALL_NO, "d1": True},
+            signed_name="M",
+            date_of_birth=date(1990, 1, 1),
+            meta=_meta(),
+        )
+        got = medical.training_constraints(gym_id=gym_a.id, member_id=member)
+        assert (got.clearance, got.may_start_training) == (health.ClearanceStatus.DELAY, False)
+        clock.at = NOW + timedelta(days=400)
+        got = medical.training_constraints(gym_id=gym_a.id, member_id=member)
+        assert got.clearance is health.ClearanceStatus.EXPIRED
+
+
+def test_clearance_bad_input_names_each_field(gym_a: Any, in_gym: Any, frozen: Any) -> None:
+    from apps.medical import services
+
+    frozen(NOW)
+    with in_gym(gym_a), pytest.raises(ValidationError) as info:
+        services.clearance_create(
+            member_id=gym_a.people["member"].id,
+            clinician_id=gym_a.people["clinician"].id,
+            decision="cleared_with_restrictions",
+            text="",
+            expires_at=NOW + timedelta(days=400),
+            restrictions=[
+                services.RestrictionSpec(region="tail", avoid=[], action="exclude", severity="mild")
+            ],
+            meta=_meta(),
+        )
+    assert info.value.message_dict == {
+        "expires_at": ["A clearance lasts at most 12 months."],
+        "restrictions.0.region": [
+            "Unknown region. Allowed values: neck, shoulder, elbow, wrist, upper_back, lower_back, chest, "
+            "abdomen, hip, knee, ankle."
+        ],
     }

@@ -23,6 +23,19 @@ class SecurityEventKind(StrEnum):
     COACH_ASSIGNED = "coach_assigned"
     COACH_UNASSIGNED = "coach_unassigned"
     HIPAA_MODE_CHANGED = "hipaa_mode_changed"
+    # MFA, sessions and re-authentication (ADR 0014)
+    MFA_ENROLLED = "mfa_enrolled"
+    MFA_DISABLED = "mfa_disabled"
+    MFA_VERIFIED = "mfa_verified"
+    MFA_FAILED = "mfa_failed"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    REAUTHENTICATED = "reauthenticated"
+    REAUTH_FAILED = "reauth_failed"
+    SESSIONS_ENDED = "sessions_ended"
+    SESSION_EXPIRED = "session_expired"
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +54,8 @@ class TokenPrincipal:
     user_id: UUID
     gym_id: int
     expires_at: datetime
+    # Created from a session that had verified MFA (ADR 0014).
+    mfa_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,16 @@ from apps.users.services import token_create
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/tokens/"): {"name": "intruder"},
+    ("PATCH", "/api/v1/me/"): {"email": "intruder@example.test"},
+    ("POST", "/api/v1/auth/password/"): {
+        "current_password": "correct-horse-battery-staple-42",
+        "new_password": "an-intruders-new-password-42",
+    },
+    ("POST", "/api/v1/auth/reauth/"): {"password": "correct-horse-battery-staple-42"},
+    ("POST", "/api/v1/auth/mfa/verify/"): {"code": "123456"},
+    ("POST", "/api/v1/me/mfa/totp/"): {},
+    ("POST", "/api/v1/me/mfa/totp/confirm/"): {"code": "123456"},
+    ("POST", "/api/v1/me/mfa/recovery-codes/"): {},
 }
 
 

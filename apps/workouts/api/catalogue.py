@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.common.api.pagination import PageNumberPagination
 from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, current_role
 from apps.workouts.api import serializers_core as s
 from apps.workouts.models import Exercise, RestrictionOverride
@@ -42,6 +43,23 @@ def member_in_view(request: Request, member: UUID | None) -> UUID | None:
     raise NotFound("No such member among the ones you coach.")
 
 
+class ExercisePagination(PageNumberPagination):
+    """Pages of exercises with the facet counts of the whole result, the search as run (typos
+    corrected) and, in a member's view, how many exercises their restrictions excluded."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["facets"] = {
+            "type": "object",
+            "description": "Counts per muscle, equipment, pattern and level over the whole result.",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }
+        out["properties"]["query"] = {"type": "string"}
+        out["properties"]["excluded_by_restrictions"] = {"type": "integer", "nullable": True}
+        out["required"] = [*out.get("required", []), "facets", "query", "excluded_by_restrictions"]
+        return out
+
+
 FACT_FIELDS = services.FACT_FIELDS
 TAG_FIELDS = ("patterns", "positions", "joints", "impact", "variation_group")
 
@@ -65,6 +83,7 @@ class ExerciseViewSet(
     serializer_class = s.ExerciseSerializer
     queryset = Exercise.objects.none()
     filter_backends: list[Any] = []
+    pagination_class = ExercisePagination
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Exercise]:
@@ -82,10 +101,7 @@ class ExerciseViewSet(
         if current_role(self.request) not in MANAGERS:
             raise PermissionDenied("Only owners and admins change the gym's exercise library.")
 
-    @extend_schema(
-        parameters=[s.ExerciseQuerySerializer],
-        responses=s.ExerciseListSerializer,
-    )
+    @extend_schema(parameters=[s.ExerciseQuerySerializer], responses=s.ExerciseSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = s.ExerciseQuerySerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)

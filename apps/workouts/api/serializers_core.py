@@ -20,6 +20,7 @@ from apps.workouts.facade.contracts import (
     Level,
     MechanicKind,
     Muscle,
+    ProgramSource,
     ProgramStatus,
 )
 from apps.workouts.models import (
@@ -78,6 +79,9 @@ class ExerciseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     hidden = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
+    mechanic = serializers.ChoiceField(choices=[*_values(MechanicKind), ""], read_only=True)
+    force = serializers.ChoiceField(choices=[*_values(Force), ""], read_only=True)
+    equipment = serializers.ChoiceField(choices=[*EQUIPMENT, ""], read_only=True)
 
     class Meta:
         model = Exercise
@@ -121,18 +125,6 @@ class ExerciseDetailSerializer(ExerciseSerializer):
     class Meta(ExerciseSerializer.Meta):
         fields = [*ExerciseSerializer.Meta.fields, "instructions"]
         read_only_fields = fields
-
-
-class ExerciseListSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """The paginated page with the facet counts of the whole result."""
-
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ExerciseSerializer(many=True)
-    facets = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
-    query = serializers.CharField(help_text="The search as run, misspelt words corrected.")
-    excluded_by_restrictions = serializers.IntegerField(allow_null=True)
 
 
 class ExerciseQuerySerializer(StrictSerializer):
@@ -335,41 +327,6 @@ class ProgramDetailSerializer(ProgramSerializer):
         read_only_fields = fields
 
 
-class SetWriteSerializer(StrictSerializer):
-    set_type = serializers.ChoiceField(choices=[t.value for t in engine.SetType], default="working")
-    reps_low = serializers.IntegerField(min_value=1, max_value=100)
-    reps_high = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    load_basis = serializers.ChoiceField(choices=[b.value for b in engine.LoadBasis], default="absolute")
-    load_value = serializers.DecimalField(max_digits=8, decimal_places=3)
-    rest_seconds = serializers.IntegerField(min_value=0, max_value=3600, required=False, allow_null=True)
-
-
-class SlotExerciseWriteSerializer(StrictSerializer):
-    exercise_id = serializers.UUIDField()
-    progression_key = serializers.CharField(max_length=80, required=False)
-    scheme = serializers.JSONField(required=False, help_text='An engine scheme: {"kind": "linear", ...}.')
-    start = serializers.JSONField(required=False)
-    sets = SetWriteSerializer(many=True, required=False)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
-class SlotWriteSerializer(StrictSerializer):
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    exercises = SlotExerciseWriteSerializer(many=True)
-
-
-class DayWriteSerializer(StrictSerializer):
-    number = serializers.IntegerField(min_value=1, max_value=7, required=False)
-    name = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    slots = SlotWriteSerializer(many=True)
-
-
-class WeekWriteSerializer(StrictSerializer):
-    number = serializers.IntegerField(min_value=1, max_value=52, required=False)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    days = DayWriteSerializer(many=True)
-
-
 class ProgramWriteSerializer(StrictSerializer):
     """The whole program. Validation happens in the service, which names each problem by its
     JSON path; this serializer documents the shape."""
@@ -382,11 +339,25 @@ class ProgramWriteSerializer(StrictSerializer):
     is_template = serializers.BooleanField(required=False, default=False)
     member_id = serializers.UUIDField(required=False, allow_null=True)
     status = serializers.ChoiceField(
-        choices=[ProgramStatus.DRAFT.value, ProgramStatus.READY.value], required=False
+        choices=[s.value for s in ProgramStatus], required=False, help_text="draft or ready."
     )
-    source = serializers.ChoiceField(choices=["manual", "plugin"], required=False)  # type: ignore[assignment]
+    source = serializers.ChoiceField(
+        choices=[s.value for s in ProgramSource], required=False, help_text="manual or plugin."
+    )  # type: ignore[assignment]
     reasons = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    weeks = WeekWriteSerializer(many=True)
+    weeks = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=52,
+        help_text=(
+            "Weeks: [{number, note, days: [{number, name, slots: [{note, exercises: [{exercise_id, "
+            "progression_key, scheme (an engine scheme such as {kind: linear, sets, reps, increment}; "
+            "leave out for fixed sets), start (e.g. {load}), sets: [{set_type, reps_low, reps_high, "
+            "load_basis (absolute, percent_1rm, percent_tm, rpe, rir), load_value, rest_seconds}], "
+            "reason}]}]}]}]. Several exercises in one slot form a superset. Loads are in the "
+            "program's unit."
+        ),
+    )
 
 
 class ProgramPatchSerializer(StrictSerializer):

@@ -143,3 +143,21 @@ class SessionSummary:
     finished_at: datetime | None
     sets: int
     volume_kg: Decimal
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    return [m.value for m in enum]
+
+
+# Choice sets by value (the API schema names each once: ENUM_NAME_OVERRIDES in settings).
+EXERCISE_SOURCES = values(ExerciseSource)
+EXERCISE_CATEGORIES = values(ExerciseCategory)
+LEVELS = values(Level)
+MECHANICS = values(MechanicKind)
+FORCES = values(Force)
+EQUIPMENT = values(Equipment)
+MUSCLES = values(Muscle)
+GOALS = values(Goal)
+EXPERIENCES = values(Experience)
+PROGRAM_STATUSES = values(ProgramStatus)
+PROGRAM_SOURCES = values(ProgramSource)
