@@ -17,15 +17,21 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from django.conf import settings
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 
-from apps.workouts.tests.live_support import in_own_connection, own_channel_layer
+from apps.workouts.tests.live_support import (
+    Sessions,
+    committed_sessions,
+    in_own_connection,
+    own_channel_layer,
+)
 from conftest import PASSWORD, GymFixture, World
 from tests.browser.test_sign_in import CHROMIUM, CHROMIUM_ARGS
 
-__all__ = ["own_channel_layer"]
+__all__ = ["committed_sessions", "own_channel_layer"]
 
 
 class _Server(uvicorn.Server):
@@ -89,10 +95,11 @@ def sign_in(page: Page, base: str, email: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db
 def test_member_logs_a_workout_coach_sees_it_live_and_the_chart_shows_it(
-    asgi_port: int, clean_training: None, gym_a: GymFixture, tmp_path: Path
+    asgi_port: int, clean_training: None, committed_sessions: Sessions, gym_a: GymFixture, tmp_path: Path
 ) -> None:
     base = f"http://{gym_a.subdomain}.localhost:{asgi_port}"
     member = gym_a.people["member"]
+    coach_cookie = committed_sessions.cookie(gym_a, "trainer")
     problems: list[str] = []
 
     def watch(page: Page) -> None:
@@ -116,7 +123,8 @@ def test_member_logs_a_workout_coach_sees_it_live_and_the_chart_shows_it(
             mine.get_by_role("button", name="Start").click()
             expect(mine.get_by_test_id("session-name")).to_have_text("Leg day")
 
-            sign_in(theirs, base, gym_a.people["trainer"].email)
+            # Trainers must verify MFA (ADR 0014): the coach arrives with a verified session.
+            coach.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": coach_cookie, "url": base}])
             theirs.goto(f"{base}/workouts/members/{member.id}/live/")
             expect(theirs.get_by_test_id("session-title")).to_have_text("Leg day")
             expect(theirs.locator("[data-live-member]")).to_have_attribute("data-live", "open")

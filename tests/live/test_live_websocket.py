@@ -90,6 +90,18 @@ def test_another_gyms_trainer_is_refused_on_either_host(
     assert on_b == (False, CLOSE_FORBIDDEN)
 
 
+def test_a_trainer_session_without_mfa_is_refused(
+    world: World, committed_sessions: Sessions, django_db_blocker: Any
+) -> None:
+    """Trainers must verify MFA (ADR 0014): a session that has not cannot open the socket."""
+    cookie = committed_sessions.cookie(world.a, "trainer", mfa=False)
+
+    async def scenario() -> Any:
+        return await communicator(world.a.host, feed(world.a), cookie).connect()
+
+    assert run_async(django_db_blocker, scenario) == (False, 1000)
+
+
 def test_trainer_in_a_who_is_a_member_in_b_cannot_follow_bs_member(
     world: World, committed_sessions: Sessions, django_db_blocker: Any
 ) -> None:

@@ -1,5 +1,6 @@
 """WebSocket authentication as the HTTP edge does it: the gym from the Host header (the cached
-routing facade), the session from that gym's schema, an active membership of that gym.
+routing facade), the session from that gym's schema, an active membership of that gym, and MFA
+verified in that session when the member's role requires it (ADR 0014).
 
 Anything else is refused before the consumer runs (the handshake is closed, HTTP 403). All
 database work of one handshake happens in one synchronous call, so the connection's schema
@@ -23,6 +24,7 @@ from django.http.cookie import parse_cookie
 from apps.common.tenancy import tenant_connection
 from apps.organizations.facade import api as organizations
 from apps.organizations.facade.contracts import GymRoute, GymStatus
+from apps.users.facade import api as users
 
 Scope = dict[str, Any]
 
@@ -48,7 +50,9 @@ def resolve_gym(host: str) -> GymRoute | None:
 
 
 def viewer_for_session(route: GymRoute, session_key: str) -> Viewer | None:
-    """The signed-in person of ``session_key`` in this gym's schema, if an active member."""
+    """The signed-in person of ``session_key`` in this gym's schema, if an active member whose
+    session passes what the HTTP edge asks of it: MFA verified when their role requires it, and
+    not past the short-session limits of those roles."""
     if not session_key:
         return None
     connection = tenant_connection()
@@ -60,11 +64,18 @@ def viewer_for_session(route: GymRoute, session_key: str) -> Viewer | None:
         if not user.is_authenticated:
             return None
         user_id = UUID(str(user.pk))
+        membership = organizations.active_membership(gym_id=route.id, user_id=user_id)
+        if membership is None:
+            return None
+        request.user = user
+        request.tenant = route  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        if users.mfa_required(request) and (
+            not users.mfa_verified(request) or users.session_expiry_reason(request) is not None
+        ):
+            return None
     finally:
         connection.set_schema_to_public()
-    membership = organizations.active_membership(gym_id=route.id, user_id=user_id)
-    if membership is None:
-        return None
     return Viewer(user_id=user_id, role=str(membership.role))
 
 

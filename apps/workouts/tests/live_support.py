@@ -56,11 +56,11 @@ class Sessions:
         self.blocker = django_db_blocker
         self.made: list[tuple[str, str]] = []
 
-    def cookie(self, gym: GymFixture, who: str) -> str:
+    def cookie(self, gym: GymFixture, who: str, *, mfa: bool = True) -> str:
         email = gym.people[who].email if who in gym.people else who
 
         def sign_in() -> str:
-            client = login(Client(HTTP_HOST=gym.host), gym, email)
+            client = login(Client(HTTP_HOST=gym.host), gym, email, mfa=mfa)
             return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
         key = in_own_connection(self.blocker, sign_in)

@@ -41,7 +41,7 @@ def test_today_starts_a_session_and_shows_the_logger(gym_a: GymFixture) -> None:
     assert f'data-session="{session.pk}"' in page
     assert f'data-live-member="{gym_a.people["member"].id}"' in page
     assert 'data-testid="log-form"' in page
-    assert "Bar 20 kg, the gym&#x27;s plates." in page
+    assert "Bar 20 kg, the gym's plates." in page
     assert "<script>" not in page  # CSP: script-src 'self', no inline scripts
 
 
