@@ -126,6 +126,44 @@
   document.querySelector("[data-timer-start]").addEventListener("click", function () { startTimer(null); });
   document.querySelector("[data-timer-stop]").addEventListener("click", function () { stopTimer(); show(0); });
 
+  // Swap an exercise for one of the suggested substitutes (same muscle, gym's equipment,
+  // nothing the member's restrictions exclude), each shown with its reason.
+  document.querySelectorAll("[data-swap]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var entry = button.getAttribute("data-swap");
+      var list = document.querySelector('[data-swap-list="' + entry + '"]');
+      list.textContent = "Looking for substitutes…";
+      fetch("/api/v1/workouts/sessions/" + sessionId + "/substitutes/?session_exercise=" + entry,
+        {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json().then(function (b) { return {ok: r.ok, body: b}; }); })
+        .then(function (res) {
+          list.textContent = "";
+          if (!res.ok) { list.textContent = problems(res.body); return; }
+          if (!res.body.length) { list.textContent = "No substitute fits."; return; }
+          res.body.forEach(function (sub) {
+            var item = document.createElement("li");
+            var use = document.createElement("button");
+            use.type = "button";
+            use.className = "link-button";
+            use.textContent = "Use " + sub.name;
+            use.addEventListener("click", function () {
+              post("/api/v1/workouts/sessions/" + sessionId + "/swap/",
+                {session_exercise: Number(entry), exercise: sub.exercise_id}, 0)
+                .then(function (r) { return r.json().then(function (b) { return {ok: r.ok, body: b}; }); })
+                .then(function (done) {
+                  if (done.ok) location.reload();
+                  else list.textContent = problems(done.body);
+                });
+            });
+            item.appendChild(use);
+            item.appendChild(document.createTextNode(" " + sub.reason));
+            list.appendChild(item);
+          });
+        })
+        .catch(function () { list.textContent = "No connection."; });
+    });
+  });
+
   // Plate calculator
   var plates = document.querySelector("[data-plates]");
   var platesOut = document.querySelector("[data-plates-result]");

@@ -99,3 +99,20 @@ def test_progress_page_carries_the_chart_data(gym_a: GymFixture, api_for: Any) -
     assert [(b["label"], b["value"], b["low"], b["high"]) for b in hard["bars"]] == [("quadriceps", 2, 8, 20)]
     assert 'data-chart="line"' in page
     assert "/static/workouts/charts.js" in page
+
+
+def test_today_offers_a_swap_per_planned_exercise(gym_a: GymFixture) -> None:
+    from apps.workouts.tests.live_factories import linear_program
+
+    with schema_context(gym_a.schema_name):
+        day = linear_program(gym_a.people["member"].id, catalogue("Barbell Squat"))
+    client = page_client(gym_a, "member")
+    client.post("/workouts/sessions/start/", {"program_day": day.pk})
+    page = client.get("/workouts/today/").content.decode()
+    with schema_context(gym_a.schema_name):
+        entry = WorkoutSession.objects.get(member_id=gym_a.people["member"].id).exercises.get()
+    assert f'data-swap="{entry.pk}"' in page
+    assert (
+        '<strong>Barbell Squat</strong>: <span class="muted-inline">5 @ 100 kg, 5 @ 100 kg, 5 @ 100 kg</span>'
+        in page
+    )
