@@ -65,6 +65,7 @@ pytest: install
 ## Benchmarks (on demand; results go to docs/performance.md by hand).
 bench: services
 	$(PY) bench/run_all.py
+	$(PY) bench/plugins_bench.py --full
 
 clean: services-down
 	rm -rf .data staticfiles

@@ -12,9 +12,11 @@ from apps.organizations.api.views import (
     MemberViewSet,
     MyMembershipsView,
 )
+from apps.plugins import urls as plugins
 from apps.users import views as users_views
 from apps.users.api import views as users_api
 from apps.users.api.views import ApiTokenViewSet, MeView
+from apps.workouts.admin import site as training_admin
 from config.urls_common import common_patterns
 
 router = DefaultRouter()
@@ -57,6 +59,8 @@ urlpatterns = [
     path("workouts/", include("apps.workouts.urls_live")),
     path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
     path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
+    path("training/", include("apps.workouts.urls_core")),  # training pages (workouts: core)
+    path("manage/training/", training_admin.urls),  # the gym's catalogue admin (workouts: core)
 ]
 
 # --- MFA and password pages (apps.users; ADR 0014)
@@ -69,6 +73,9 @@ urlpatterns += [
     path("mfa/recovery-codes/", users_views.recovery_codes, name="mfa-recovery-codes"),
     path("password/", users_views.password_change, name="password-change"),
 ]
+
+# --- Plugin platform (apps.plugins)
+urlpatterns += [path("api/v1/", include(plugins.gym_api)), *plugins.gym_pages]
 
 handler400 = "apps.edge.errors.bad_request"
 handler403 = "apps.edge.errors.permission_denied"

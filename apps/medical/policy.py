@@ -14,9 +14,9 @@ class Policy:
 
 
 NORMAL = Policy(
-    hipaa_mode=False, consent_max_days=365, break_glass_max_minutes=240, export_reauth_seconds=900
+    hipaa_mode=False, consent_max_days=365, break_glass_max_minutes=240, export_reauth_seconds=300
 )
-HIPAA = Policy(hipaa_mode=True, consent_max_days=90, break_glass_max_minutes=60, export_reauth_seconds=120)
+HIPAA = Policy(hipaa_mode=True, consent_max_days=90, break_glass_max_minutes=60, export_reauth_seconds=60)
 
 
 def policy(*, hipaa_mode: bool) -> Policy:

@@ -27,6 +27,11 @@ def _is_gym_manager(request: HttpRequest) -> bool:
     )
 
 
+def _tag_value(value: Any) -> Any:
+    """Tag lists compare as sets: a re-ordered list is not a correction."""
+    return sorted(value) if isinstance(value, list) else value
+
+
 class GymTrainingAdminSite(admin.AdminSite):
     site_header = "Training catalogue"
     site_title = "Training catalogue"
@@ -111,8 +116,9 @@ class ExerciseAdmin(ManagerAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            edited = set(obj.tags_edited) | {f for f in TAG_FIELDS if f in form.changed_data}
-            obj.tags_edited = sorted(edited)
+            before = type(obj).objects.get(pk=obj.pk)
+            changed = {f for f in TAG_FIELDS if _tag_value(getattr(obj, f)) != _tag_value(getattr(before, f))}
+            obj.tags_edited = sorted(set(obj.tags_edited) | changed)
         if not change:
             obj.source = "gym"
         super().save_model(request, obj, form, change)

@@ -467,3 +467,29 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=6)
 # Every gym's hash chain is verified daily; defects are logged at ERROR by "gymstack.audit".
 CELERY_BEAT_SCHEDULE["verify-audit-chains"] = {"task": "medical_audit.verify_chains", "schedule": 24 * 3600.0}
+
+# --- Plugin platform (apps.plugins; docs/plugins.md, ADRs 0017 and 0018)
+# django-guardian's object permissions live in each gym's schema beside the installations they
+# are granted on; auth's Permission rows come with them so they match that schema's content types.
+TENANT_APPS += ["django.contrib.auth", "guardian"]
+INSTALLED_APPS += ["guardian"]
+ANONYMOUS_USER_NAME = None  # no guardian anonymous account
+GUARDIAN_GET_CONTENT_TYPE = "apps.plugins.grants.content_type_of"
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]  # permissions are checked by the plugin PDP, not has_perm()
+PLUGINS_DIR = env.path("PLUGINS_DIR", default=BASE_DIR / "plugins")
+# Publisher keys whose signatures are trusted: {"key id": "base64 Ed25519 public key"}.
+PLUGINS_TRUSTED_KEYS: dict[str, str] = env.json("PLUGINS_TRUSTED_KEYS", default={})
+# Outbound HTTP of plugins goes here instead of the named host when set (a local fake in tests);
+# the allow-list is still checked against the host the plugin asked for.
+PLUGINS_HTTP_BASE_URL = env.str("PLUGINS_HTTP_BASE_URL", default="")
+PLUGINS_HTTP_MAX_BYTES = 256 * 1024
+# The threat detector suspends a plugin with this many bad calls (denials, timeouts, crashes,
+# egress violations) within the window.
+PLUGINS_THREAT_WINDOW_SECONDS = env.int("PLUGINS_THREAT_WINDOW_SECONDS", default=600)
+PLUGINS_THREAT_MAX_BAD_CALLS = env.int("PLUGINS_THREAT_MAX_BAD_CALLS", default=5)
+# Bearer token of the Prometheus endpoint (/plugins/metrics on the public host); staff may too.
+PLUGINS_METRICS_TOKEN = env.str("PLUGINS_METRICS_TOKEN", default="")
+CELERY_BEAT_SCHEDULE["plugins-health-check"] = {"task": "plugins.health_check_all", "schedule": 300.0}
+# Each plugin's only writable folder, per gym; and the workers per (gym, plugin) in a process.
+PLUGINS_SCRATCH_DIR = env.path("PLUGINS_SCRATCH_DIR", default=BASE_DIR / ".data" / "plugin-scratch")
+PLUGINS_POOL_SIZE = env.int("PLUGINS_POOL_SIZE", default=2)

@@ -35,3 +35,8 @@ ENCRYPTION_CURRENT_KEY = "test1"
 # A tenant app with a real table of encrypted fields, for apps/common/tests only.
 TENANT_APPS = [*TENANT_APPS, "apps.common.tests.crypto_app"]
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.common.tests.crypto_app"]
+
+
+# --- Plugin platform: the development publisher key signs the first-party sample (never trusted
+# in production; its private half is plugins/_dev/gymstack-dev.key).
+PLUGINS_TRUSTED_KEYS = {"gymstack-dev": "zusgrrREFbN92np7CZcTFnYD6ur+mvHTDkpnD2emIVc="}

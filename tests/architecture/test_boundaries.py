@@ -73,6 +73,8 @@ PUBLIC_VIEWS = {
     "SpectacularAPIView",
     "SpectacularSwaggerView",
     "SpectacularRedocView",  # API docs
+    "PublicCatalogueView",  # the plugin catalogue on the public host
+    "ValidateView",  # plugin authors check a package (no writes)
 }
 
 

@@ -143,3 +143,24 @@ def test_mfa_management_is_refused_to_tokens(gym_a):
         assert (
             response.json()["error"]["message"] == "Do this from a signed-in session, not with an API token."
         )
+
+
+def test_api_sign_in_then_verify_end_to_end(gym_a, settings):
+    from apps.users.facade.testing import totp_code
+    from conftest import PASSWORD
+
+    settings.AXES_ENABLED = False
+    person = gym_a.people["clinician"]
+    totp_enrol(user_id=person.id)
+    client = APIClient(HTTP_HOST=gym_a.host)
+    signed_in = client.post(
+        "/api/v1/auth/session/", {"email": person.email, "password": PASSWORD}, format="json"
+    )
+    assert signed_in.status_code == 204
+    assert client.get("/api/v1/members/").json()["error"]["code"] == "mfa_required"
+    assert client.get("/api/v1/me/mfa/").json()["mfa_verified"] is False
+    verified = client.post("/api/v1/auth/mfa/verify/", {"code": totp_code(user_id=person.id)}, format="json")
+    assert verified.status_code == 200
+    assert client.get("/api/v1/members/").status_code == 200
+    token = client.post("/api/v1/tokens/", {"name": "ci"}, format="json").json()
+    assert token["mfa_verified"] is True

@@ -174,3 +174,55 @@ def test_clinician_edits_a_rule_and_the_next_screening_follows_it(gym_a: Any, ap
     answers = {**ALL_NO, "g6": True, "g6_regions": ["knee"], **{f"f{i}": False for i in range(1, 11)}}
     r = api_for(gym_a, "member").post("/api/v1/medical/screenings/", screening_body(answers), format="json")
     assert [(x["region"], x["avoid"]) for x in body(r)["restrictions"]] == [("knee", ["lunge", "squat"])]
+
+
+DOCUMENT = {
+    # role: (download, upload, break-glass without a valid code)
+    "member": (200, 403, 403),
+    "member2": (404, 404, 403),
+    "trainer": (403, 403, 403),
+    "trainer2": (404, 404, 403),
+    "clinician": (404, 404, 403),
+    "owner": (403, 403, 403),
+    "admin": (403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_documents_and_break_glass(gym_a: Any, api_for: Any, in_gym: Any, role: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.medical import services
+    from apps.medical.audit.api import system_meta
+    from apps.medical.models import Clearance
+
+    member = gym_a.people["member"].id
+    with in_gym(gym_a):
+        clearance = Clearance(
+            member_id=member,
+            clinician_id=gym_a.people["clinician"].id,
+            decision="cleared",
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+        clearance.save()
+        services.document_attach(
+            clearance=clearance,
+            data=b"%PDF-1.4 letter",
+            filename="letter.pdf",
+            declared_type="application/pdf",
+            meta=system_meta(label="test"),
+        )
+    url = f"/api/v1/medical/members/{member}/clearances/{clearance.id}/document/"
+    client = api_for(gym_a, role)
+    upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4 replaced", content_type="application/pdf")
+    got = (
+        client.get(url).status_code,
+        client.put(url, {"file": upload}, format="multipart").status_code,
+        client.post(
+            f"/api/v1/medical/members/{member}/break-glass/",
+            {"reason": "An emergency on the floor", "minutes": 5, "code": "000000"},
+            format="json",
+        ).status_code,
+    )
+    assert got == DOCUMENT[role]
+    assert api_for(gym_a, "member").get(url).content == b"%PDF-1.4 letter"  # nothing replaced

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from apps.common.api.serializers import StrictSerializer
 from apps.common.health import BodyRegion, ImpactLevel, MovementPattern, Position
@@ -180,6 +181,7 @@ class ExerciseUpdateSerializer(ExerciseWriteSerializer):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             f.required = False
+            f.default = empty  # a partial update changes only what it names
 
 
 class OverrideSerializer(StrictSerializer):

@@ -161,3 +161,9 @@ GOALS = values(Goal)
 EXPERIENCES = values(Experience)
 PROGRAM_STATUSES = values(ProgramStatus)
 PROGRAM_SOURCES = values(ProgramSource)
+
+
+@dataclass(frozen=True, slots=True)
+class SubstituteInfo:
+    exercise: ExerciseInfo
+    reason: str

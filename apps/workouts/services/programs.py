@@ -159,11 +159,23 @@ def _list(
     return value
 
 
-def _obj(value: Any, path: str, errors: _Errors) -> Mapping[str, Any] | None:
+def _obj(
+    value: Any, path: str, errors: _Errors, allowed: frozenset[str] | None = None
+) -> Mapping[str, Any] | None:
     if not isinstance(value, Mapping):
         errors.add(path, "Expected an object.")
         return None
+    if allowed is not None:
+        prefix = f"{path}." if path != "non_field_errors" else ""
+        for name in sorted(set(value) - allowed):
+            errors.add(f"{prefix}{name}", "Unknown field.")
     return value
+
+
+PROGRAM_FIELDS = frozenset({"name", "description", "unit", "goal", "deload", "weeks", "reasons"})
+WEEK_FIELDS = frozenset({"number", "note", "days"})
+DAY_FIELDS = frozenset({"number", "name", "slots"})
+SLOT_FIELDS = frozenset({"note", "exercises"})
 
 
 def _load_kg(value: Decimal, unit: str) -> Decimal:
@@ -331,8 +343,9 @@ def parse(data: Any, *, default_unit: str = "kg") -> ProgramIn:
     """Validate a whole program; raises ``ValidationError`` keyed by JSON path, naming every
     problem at once."""
     errors = _Errors()
-    obj = _obj(data, "non_field_errors", errors)
-    errors.raise_if_any()
+    obj = _obj(data, "non_field_errors", errors, PROGRAM_FIELDS)
+    if obj is None:
+        errors.raise_if_any()
     assert obj is not None
     name = _text(obj, "name", "", errors, max_length=120, required=True)
     description = _text(obj, "description", "", errors, max_length=5000)
@@ -368,7 +381,7 @@ def parse(data: Any, *, default_unit: str = "kg") -> ProgramIn:
     keys: dict[str, tuple[UUID, dict[str, Any], dict[str, Any]]] = {}
     for wi, w in enumerate(weeks_raw):
         wp = f"weeks[{wi}]"
-        wobj = _obj(w, wp, errors)
+        wobj = _obj(w, wp, errors, WEEK_FIELDS)
         if wobj is None:
             continue
         number = _int(
@@ -381,7 +394,7 @@ def parse(data: Any, *, default_unit: str = "kg") -> ProgramIn:
         seen_days: set[int] = set()
         for di, d in enumerate(_list(wobj, "days", f"{wp}.", errors, high=MAX_DAYS, what="day")):
             dp = f"{wp}.days[{di}]"
-            dobj = _obj(d, dp, errors)
+            dobj = _obj(d, dp, errors, DAY_FIELDS)
             if dobj is None:
                 continue
             dnum = _int(
@@ -393,7 +406,7 @@ def parse(data: Any, *, default_unit: str = "kg") -> ProgramIn:
             slots: list[SlotIn] = []
             for si, s in enumerate(_list(dobj, "slots", f"{dp}.", errors, high=MAX_SLOTS, what="slot")):
                 sp = f"{dp}.slots[{si}]"
-                sobj = _obj(s, sp, errors)
+                sobj = _obj(s, sp, errors, SLOT_FIELDS)
                 if sobj is None:
                     continue
                 items = _list(sobj, "exercises", f"{sp}.", errors, high=MAX_SUPERSET, what="exercise")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.core.signals import request_started
+from django.db import connection, reset_queries
 
 from apps.workouts.services.catalogue import catalogue_id
 
@@ -76,3 +81,27 @@ def program(name: str = "Base strength", **extra: Any) -> dict[str, Any]:
     }
     body.update(extra)
     return body
+
+
+@contextmanager
+def query_log_kept() -> Iterator[None]:
+    """Django empties the query log when a request starts, so counting the queries of a
+    test-client request (``django_assert_num_queries``) sees nothing; keep the log meanwhile."""
+    request_started.disconnect(reset_queries)
+    try:
+        yield
+    finally:
+        request_started.connect(reset_queries)
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL of every query run inside, whatever Django's query log does meanwhile."""
+    seen: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen

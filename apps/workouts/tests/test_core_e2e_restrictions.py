@@ -4,7 +4,9 @@ and substitutes are proposed; a coach's override with a reason lets one through 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -146,3 +148,32 @@ def test_a_coach_override_with_a_reason_lets_one_exercise_through(world, api_for
         format="json",
     )  # fmt: skip
     assert r.status_code == 403
+
+
+@dataclass(frozen=True)
+class GymTenant:
+    id: int
+    schema_name: str
+
+
+def test_the_facade_answers_for_session_services(world, screened):
+    from apps.common.tenancy import tenant_connection
+    from apps.workouts.facade import api as training
+
+    connection = tenant_connection()
+    previous = connection.tenant
+    connection.set_tenant(GymTenant(id=world.a.id, schema_name=world.a.schema_name))
+    try:
+        member = world.a.people["member"].id
+        assert training.is_offered(gym_id=world.a.id, member_id=member, exercise_id=UUID(SQUAT)) is False
+        assert training.is_offered(
+            gym_id=world.a.id, member_id=world.a.people["member2"].id, exercise_id=UUID(SQUAT)
+        )
+        subs = training.substitutes(gym_id=world.a.id, member_id=member, exercise_id=UUID(SQUAT))
+        assert subs
+        assert all("quadriceps" in s.exercise.primary_muscles for s in subs)
+        info = training.exercise_info(exercise_id=UUID(SQUAT))
+        assert info is not None
+        assert (info.name, info.equipment, info.patterns) == ("Barbell Full Squat", "barbell", ("squat",))
+    finally:
+        connection.set_tenant(previous)

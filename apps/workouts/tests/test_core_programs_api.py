@@ -8,7 +8,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from apps.workouts.models import PrescribedSet, Program, ProgramAssignment, SlotExercise
-from apps.workouts.tests.core_helpers import BENCH, ROW, program
+from apps.workouts.tests.core_helpers import BENCH, ROW, counted_queries, program
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,35 @@ def test_programs_are_visible_only_to_who_may_see_them(world, api_for):
     assert ids("member") == set()  # drafts stay with staff; templates are not theirs
     assert api_for(world.a, "trainer2").get(f"/api/v1/programs/{draft['id']}/").status_code == 404
     assert api_for(world.a, "member2").get(f"/api/v1/programs/{draft['id']}/").status_code == 404
+
+
+def test_program_and_assignment_lists_take_the_same_queries_whatever_their_length(world, api_for):
+    owner = api_for(world.a, "owner")
+    member = str(world.a.people["member"].id)
+    first = owner.post("/api/v1/programs/", {**program("P0"), "is_template": True}, format="json").json()
+    owner.post(f"/api/v1/programs/{first['id']}/assign/", {"member_id": member}, format="json")
+    owner.get("/api/v1/programs/")  # sessions and caches warm
+    with counted_queries() as one:
+        assert owner.get("/api/v1/programs/").json()["count"] == 2
+    with counted_queries() as one_assignment:
+        assert owner.get("/api/v1/assignments/").json()["count"] == 1
+    for i in range(1, 6):
+        p = owner.post("/api/v1/programs/", {**program(f"P{i}"), "is_template": True}, format="json").json()
+        owner.post(f"/api/v1/programs/{p['id']}/assign/", {"member_id": member}, format="json")
+    with counted_queries() as many:
+        assert owner.get("/api/v1/programs/").json()["count"] == 12
+    with counted_queries() as many_assignments:
+        assert owner.get("/api/v1/assignments/").json()["count"] == 6
+    assert len(one) == len(many) > 0
+    assert len(one_assignment) == len(many_assignments) > 0
+
+
+def test_unknown_fields_are_named_at_every_level(world, api_for):
+    body = program()
+    body["colour"] = "red"
+    body["weeks"][0]["days"][0]["slots"][0]["tempo"] = "3-1-1"
+    r = api_for(world.a, "owner").post("/api/v1/programs/", body, format="json")
+    assert r.status_code == 400
+    fields = r.json()["error"]["fields"]
+    assert fields["colour"] == ["Unknown field."]
+    assert fields["weeks[0].days[0].slots[0].tempo"] == ["Unknown field."]
