@@ -213,6 +213,7 @@ class SessionSetsView(generics.GenericAPIView):  # type: ignore[type-arg]
             exercise_id=data["exercise"],
             values=values,
             session_exercise_id=data.get("session_exercise"),
+            prefs=prefs,
         )
         row = logged.logged_set
         exercise_name = row.exercise.name

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from apps.common.events import publish
@@ -190,14 +190,12 @@ def set_e1rm_kg(values: SetInput, formula: engine.Formula) -> Decimal | None:
 
 
 def usable_exercise(exercise_id: UUID | str) -> Exercise:
-    """An exercise of this gym that members may use (not hidden): 400 otherwise."""
-    exercise = Exercise.objects.filter(pk=exercise_id).first()
+    """An exercise of this gym that members may use (not hidden): 400 otherwise (one query)."""
+    hidden = ExerciseOverride.objects.filter(exercise_id=OuterRef("pk"), hidden=True)
+    exercise = Exercise.objects.filter(pk=exercise_id).annotate(is_hidden=Exists(hidden)).first()
     if exercise is None:
         raise ValidationError({"exercise": ["Unknown exercise."]})
-    if (
-        exercise.source == ExerciseSource.CATALOGUE.value
-        and ExerciseOverride.objects.filter(exercise_id=exercise.pk, hidden=True).exists()
-    ):
+    if exercise.source == ExerciseSource.CATALOGUE.value and exercise.is_hidden:
         raise ValidationError({"exercise": ["This exercise is hidden in this gym."]})
     return exercise
 
@@ -476,6 +474,7 @@ def session_log_set(
     values: SetInput,
     session_exercise_id: int | None = None,
     broadcast: bool = True,
+    prefs: MemberPrefs | None = None,
 ) -> Logged:
     """Log one set in an in-progress session, idempotently on ``set_id``.
 
@@ -496,7 +495,7 @@ def session_log_set(
         validate_set(values)
         exercise = usable_exercise(exercise_id)
         entry = _session_exercise(session, exercise, session_exercise_id)
-        prefs = member_prefs(member_id=session.member_id)
+        prefs = prefs or member_prefs(member_id=session.member_id)
         counts = LoggedSet.objects.filter(session=session).aggregate(
             total=Count("pk"), here=Count("pk", filter=Q(session_exercise=entry))
         )

@@ -259,3 +259,15 @@ def test_lists_use_the_same_queries_whatever_the_page_size(api_for: Any, gym_a: 
         "/api/v1/workouts/progress/",
     ):
         assert counts[(path, 1)] == counts[(path, 6)], (path, counts)
+
+
+def test_an_exercise_the_gym_hides_cannot_be_logged(api_for: Any, gym_a: GymFixture) -> None:
+    from apps.workouts.models import ExerciseOverride
+
+    with schema_context(gym_a.schema_name):
+        ExerciseOverride.objects.create(exercise=catalogue("Barbell Squat"), hidden=True)
+    client = api_for(gym_a, "member")
+    session = start(client)
+    response = log(client, session["id"], id=str(uuid.uuid4()), exercise=squat_id(gym_a), reps=5, load="100")
+    assert response.status_code == 400
+    assert body(response)["error"]["fields"] == {"exercise": ["This exercise is hidden in this gym."]}
