@@ -71,6 +71,7 @@ def seed(gym: world.BenchGym, clients: int) -> TrainingWorld:
     from apps.organizations.models import Gym
     from apps.organizations.services import coaching_assign, membership_add
     from apps.users.facade import api as users
+    from apps.users.facade.testing import mark_session_mfa_verified
     from apps.users.services import token_create
     from apps.workouts.models import Exercise
     from apps.workouts.services.sessions import session_start
@@ -101,6 +102,7 @@ def seed(gym: world.BenchGym, clients: int) -> TrainingWorld:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        mark_session_mfa_verified(store)  # trainers must verify MFA (ADR 0014)
         store.create()
         cookie = store.session_key
     assert cookie is not None
