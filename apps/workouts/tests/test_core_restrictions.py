@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from apps.common.health import (
     ClearanceStatus,
     ExerciseTags,
@@ -161,3 +164,38 @@ def test_substitutes_need_equipment_the_gym_has():
     assert equipment_available("", ["dumbbell"])
     assert equipment_available("machine", None)
     assert not equipment_available("machine", ["dumbbell"])
+
+
+PATTERN_VALUES = sorted({"squat", "hinge", "lunge", "isolation_lower", "isolation_upper", "jump"})
+POSITION_VALUES = sorted({"deep_knee_flexion", "axial_spinal_load", "impact", "overhead"})
+
+
+@st.composite
+def candidates(draw: st.DrawFn) -> Candidate:
+    patterns = draw(st.lists(st.sampled_from(PATTERN_VALUES), min_size=1, max_size=2, unique=True))
+    positions = draw(st.lists(st.sampled_from(POSITION_VALUES), max_size=2, unique=True))
+    name = draw(st.text(alphabet="abcdefgh", min_size=3, max_size=8))
+    impact = draw(st.sampled_from(["none", "high"]))
+    made: Candidate = cand(name, patterns, positions, ["knee"], muscles=("quadriceps",), impact=impact)
+    return made
+
+
+@given(
+    target=candidates(),
+    pool=st.lists(candidates(), max_size=8),
+    avoid=st.lists(st.sampled_from(PATTERN_VALUES + POSITION_VALUES), min_size=1, max_size=3, unique=True),
+)
+@settings(max_examples=150, deadline=None)
+def test_property_no_substitute_carries_an_excluded_tag(target, pool, avoid):
+    r = restriction(avoid=frozenset(avoid))
+    subs = substitutes(target, pool, constraints(r), now=NOW, limit=10)
+    for s in subs:
+        tags = s.candidate.tags
+        assert not (set(avoid) & (tags.patterns | tags.positions))
+        assert not ("impact" in avoid and tags.impact == "high")
+        assert s.candidate.id != target.id
+    d = decide(constraints(r), target.id, target.tags, now=NOW)
+    hit = set(avoid) & (target.tags.patterns | target.tags.positions) or (
+        "impact" in avoid and target.tags.impact == "high"
+    )
+    assert d.offered is (not hit)
