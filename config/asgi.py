@@ -8,4 +8,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+# -- workouts (live): WebSockets, after Django is set up; Origin must be an allowed host.
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from apps.workouts.live.routing import application as workouts_websockets  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(workouts_websockets)}
+)

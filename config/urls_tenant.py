@@ -54,6 +54,9 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
+    # -- workouts (live): sessions, sets, metrics, history; today's workout and progress pages
+    path("api/v1/workouts/", include("apps.workouts.api.urls_live")),
+    path("workouts/", include("apps.workouts.urls_live")),
     path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
     path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
     path("training/", include("apps.workouts.urls_core")),  # training pages (workouts: core)

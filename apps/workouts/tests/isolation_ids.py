@@ -123,3 +123,58 @@ def snapshot_b(world: Any) -> tuple[Any, ...]:
             sorted(ProgramAssignment.objects.values_list("member_id", "active")),
             sorted(RestrictionOverride.objects.values_list("reason", "revoked_at")),
         )
+
+
+# -- live (sessions, sets, records, progress, history): appended by wt-live -------------------------
+BODIES.update(
+    {
+        ("POST", "/api/v1/workouts/sessions/"): {"name": "Intruder"},
+        ("POST", "/api/v1/workouts/sessions/{session_id}/sets/"): {
+            "id": "00000000-0000-0000-0000-0000000000aa",
+            "exercise": "00000000-0000-0000-0000-000000000000",
+            "reps": 5,
+            "load": "100",
+        },
+        ("POST", "/api/v1/workouts/sessions/{session_id}/finish/"): {},
+        ("POST", "/api/v1/workouts/sessions/{session_id}/swap/"): {
+            "session_exercise": 1,
+            "exercise": "00000000-0000-0000-0000-000000000000",
+        },
+        ("POST", "/api/v1/workouts/history/import/"): {"format": "strong"},
+    }
+)
+
+_core_b_only_urls = b_only_urls
+_core_snapshot_b = snapshot_b
+
+
+def _live_b_only_urls(world: Any) -> dict[str, str]:
+    from apps.workouts.models import WorkoutSession
+
+    with schema_context(world.b.schema_name):
+        session = WorkoutSession.objects.create(member_id=world.b.people["member"].id, name="B-only session")
+    base = f"/api/v1/workouts/sessions/{session.pk}/"
+    return {
+        "/api/v1/workouts/sessions/{session_id}/": base,
+        "/api/v1/workouts/sessions/{session_id}/sets/": f"{base}sets/",
+        "/api/v1/workouts/sessions/{session_id}/finish/": f"{base}finish/",
+        "/api/v1/workouts/sessions/{session_id}/substitutes/": f"{base}substitutes/?session_exercise=1",
+        "/api/v1/workouts/sessions/{session_id}/swap/": f"{base}swap/",
+    }
+
+
+def b_only_urls(world: Any) -> dict[str, str]:  # type: ignore[no-redef]
+    return {**_core_b_only_urls(world), **_live_b_only_urls(world)}
+
+
+def snapshot_b(world: Any) -> tuple[Any, ...]:  # type: ignore[no-redef]
+    from apps.workouts.models import LoggedSet, PersonalRecord, SessionExercise, WorkoutSession
+
+    with schema_context(world.b.schema_name):
+        live = (
+            sorted(WorkoutSession.objects.values_list("name", "status", "member_id")),
+            sorted(SessionExercise.objects.values_list("session_id", "exercise_id")),
+            LoggedSet.objects.count(),
+            PersonalRecord.objects.count(),
+        )
+    return (*_core_snapshot_b(world), *live)

@@ -1,0 +1,25 @@
+"""Who may follow a member's training live (and read it through the API).
+
+The member themself; a trainer who currently coaches them (the organizations facade decides);
+the gym's owners and admins, who run the gym and already manage its people. Nobody else: not a
+trainer who does not coach them, not a clinician, not anyone from another gym.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from apps.organizations.facade import api as organizations
+from apps.organizations.facade.contracts import Role
+
+
+def may_view_member(*, gym_id: int, viewer_id: UUID, viewer_role: str, member_id: UUID) -> bool:
+    """Whether ``viewer_id`` (with ``viewer_role`` in this gym) may see ``member_id``'s training."""
+    if viewer_id == member_id:
+        return True
+    role = Role(viewer_role)
+    if role is Role.TRAINER:
+        return organizations.is_coach_of(gym_id=gym_id, trainer_id=viewer_id, client_id=member_id)
+    if role.manages_gym:
+        return organizations.active_membership(gym_id=gym_id, user_id=member_id) is not None
+    return False
