@@ -46,7 +46,7 @@ def asgi_port(world: World, django_db_blocker: DjangoDbBlocker, own_channel_laye
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(application, log_level="warning", lifespan="off", ws="websockets"))
+    server = _Server(uvicorn.Config(application, log_level="warning", lifespan="off", ws="websockets-sansio"))
 
     def serve() -> None:
         with django_db_blocker.unblock():
