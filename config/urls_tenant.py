@@ -1,4 +1,4 @@
-"""URLs of a gym's host (``<subdomain>.<PLATFORM_DOMAIN>``)."""
+"""URLs of a gym's host (``<subdomain>.<PLATFORM_DOMAIN>``): pages and ``/api/v1/``, by context."""
 
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
@@ -25,27 +25,30 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("coaching", CoachingViewSet, basename="coaching")
 
 api_v1: list[URLPattern | URLResolver] = [
+    # identity and sign-in (apps.users, apps.edge; MFA and re-authentication: ADR 0014)
     path("auth/session/", SessionView.as_view(), name="api-session"),
-    path("gym/", GymProfileView.as_view(), name="api-gym"),
-    path("gym/hipaa/", HipaaModeView.as_view(), name="api-gym-hipaa"),
-    path("me/", MeView.as_view(), name="api-me"),
-    path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
-    path("", include(router.urls)),
-    # -- workouts: core (catalogue, programs, recommendations) --
-    path("", include("apps.workouts.api.urls")),
-    path("medical/", include("apps.medical.api.urls")),  # medical (wt-medical)
-    path("audit/", include("apps.medical.audit.rest.urls")),  # health-data audit (wt-audit)
-]
-
-# --- MFA, password, re-authentication (apps.users; ADR 0014)
-api_v1 += [
     path("auth/mfa/verify/", users_api.MfaVerifyView.as_view(), name="api-mfa-verify"),
     path("auth/reauth/", users_api.ReauthView.as_view(), name="api-reauth"),
     path("auth/password/", users_api.PasswordChangeView.as_view(), name="api-password"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("me/memberships/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("me/mfa/", users_api.MfaView.as_view(), name="api-mfa"),
     path("me/mfa/totp/", users_api.MfaTotpView.as_view(), name="api-mfa-totp"),
     path("me/mfa/totp/confirm/", users_api.MfaTotpConfirmView.as_view(), name="api-mfa-totp-confirm"),
     path("me/mfa/recovery-codes/", users_api.MfaRecoveryCodesView.as_view(), name="api-mfa-recovery-codes"),
+    # the gym (apps.organizations)
+    path("gym/", GymProfileView.as_view(), name="api-gym"),
+    path("gym/hipaa/", HipaaModeView.as_view(), name="api-gym-hipaa"),
+    path("", include(router.urls)),
+    # training: catalogue, programs, recommendations (apps.workouts)
+    path("", include("apps.workouts.api.urls")),
+    # health data and its audit trail (apps.medical)
+    path("medical/", include("apps.medical.api.urls")),
+    path("audit/", include("apps.medical.audit.rest.urls")),
+    # plugins installed in this gym (apps.plugins)
+    path("", include(plugins.gym_api)),
+    # training: sessions, sets, metrics, history (apps.workouts)
+    path("workouts/", include("apps.workouts.api.urls_live")),
 ]
 
 urlpatterns = [
@@ -54,17 +57,7 @@ urlpatterns = [
     path("login/", edge.GymLoginView.as_view(), name="login"),
     path("logout/", edge.GymLogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
-    # -- workouts (live): sessions, sets, metrics, history; today's workout and progress pages
-    path("api/v1/workouts/", include("apps.workouts.api.urls_live")),
-    path("workouts/", include("apps.workouts.urls_live")),
-    path("audit/", include("apps.medical.audit.urls")),  # health-data audit page (wt-audit)
-    path("health/", include("apps.medical.urls")),  # health pages (wt-medical)
-    path("training/", include("apps.workouts.urls_core")),  # training pages (workouts: core)
-    path("manage/training/", training_admin.urls),  # the gym's catalogue admin (workouts: core)
-]
-
-# --- MFA and password pages (apps.users; ADR 0014)
-urlpatterns += [
+    # account security (apps.users)
     path("mfa/", users_views.mfa_overview, name="mfa"),
     path("mfa/setup/", users_views.mfa_setup, name="mfa-setup"),
     path("mfa/verify/", users_views.mfa_verify, name="mfa-verify"),
@@ -72,10 +65,16 @@ urlpatterns += [
     path("mfa/disable/", users_views.mfa_disable, name="mfa-disable"),
     path("mfa/recovery-codes/", users_views.recovery_codes, name="mfa-recovery-codes"),
     path("password/", users_views.password_change, name="password-change"),
+    # training pages (apps.workouts): library and programs; today's workout, progress, history
+    path("training/", include("apps.workouts.urls_core")),
+    path("manage/training/", training_admin.urls),
+    path("workouts/", include("apps.workouts.urls_live")),
+    # health pages and the compliance officer's audit view (apps.medical)
+    path("health/", include("apps.medical.urls")),
+    path("audit/", include("apps.medical.audit.urls")),
+    # plugin pages (apps.plugins)
+    *plugins.gym_pages,
 ]
-
-# --- Plugin platform (apps.plugins)
-urlpatterns += [path("api/v1/", include(plugins.gym_api)), *plugins.gym_pages]
 
 handler400 = "apps.edge.errors.bad_request"
 handler403 = "apps.edge.errors.permission_denied"

@@ -108,3 +108,38 @@ def test_anonymous_visitor_is_sent_to_sign_in(gym_a: GymFixture) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/"
+
+
+def test_a_coach_sees_only_their_clients_with_a_live_link(gym_a: GymFixture) -> None:
+    page = _dashboard(gym_a, gym_a.people["trainer"].email)
+
+    assert inner_text(page, "clients") == "Member A · live session"
+    assert f'href="/workouts/members/{gym_a.people["member"].id}/live/"' in page
+    assert "Member2 A" not in page
+
+
+def test_a_trainer_without_clients_is_told_how_they_get_some(gym_a: GymFixture) -> None:
+    page = _dashboard(gym_a, gym_a.people["trainer2"].email)
+
+    assert 'data-testid="clients"' not in page
+    assert "an owner or admin assigns clients" in inner_text(page, "no-clients")
+
+
+def test_members_get_links_to_every_training_and_health_page_and_they_open(gym_a: GymFixture) -> None:
+    client = login(Client(HTTP_HOST=gym_a.host), gym_a, gym_a.people["member"].email)
+    page = text(client.get("/"))
+    links = set(re.findall(r'href="(/[^"]*)"', page))
+    wanted = {
+        "/workouts/today/", "/workouts/progress/", "/workouts/history/", "/training/library/",
+        "/health/screening/", "/health/",
+    }  # fmt: skip
+    assert wanted <= links
+    for href in sorted(wanted):
+        assert client.get(href).status_code == 200, href
+
+
+@pytest.mark.parametrize(("role", "shown"), [("owner", True), ("admin", True), ("member", False)])
+def test_the_plugins_link_is_for_managers(gym_a: GymFixture, role: str, shown: bool) -> None:
+    page = _dashboard(gym_a, gym_a.people[role].email)
+
+    assert ('href="/plugins/"' in page) is shown
