@@ -1,4 +1,4 @@
-"""`make run`: migrate, seed demo data, then run web (uvicorn, ASGI), Celery worker and beat.
+"""`make run`: migrate, seed demo data (`seed_demo_all`), then run web (uvicorn), Celery worker and beat.
 
 Ctrl-C stops everything it started. PORT (default 8000) and HOST (default 127.0.0.1) are
 read from the environment.
@@ -47,7 +47,7 @@ def main() -> int:
     manage("migrate_schemas", "--tenant", "--executor=parallel", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("create_platform_admin", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD)
-    demo = manage("seed_demo", "--port", PORT, capture=True)
+    demo = manage("seed_demo_all", "--port", PORT, capture=True)
     data = ROOT / ".data"
     data.mkdir(exist_ok=True)
     commands = {

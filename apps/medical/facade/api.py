@@ -61,3 +61,12 @@ def restriction_override_record(
         reason=reason,
     )
     return override.id
+
+
+def demo_seed(*, gym_id: int, people: dict[str, UUID]) -> list[str]:
+    """Demo data of this context in a demo gym (run in the gym's tenant context): member@'s signed
+    PAR-Q+ (a knee problem: one restriction) and consent to trainer@.
+    Idempotent; returns what is there, one line each."""
+    from apps.medical import demo
+
+    return demo.demo_seed(gym_id=gym_id, people=people)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from apps.organizations import routing, selectors
 from apps.organizations.facade.contracts import (
     CoachingInfo,
+    DemoGymInfo,
     GymMemberInfo,
     GymRoute,
     MembershipInfo,
@@ -106,3 +107,18 @@ def clients_of(*, gym_id: int, trainer_id: UUID) -> list[UUID]:
 def coaches_of(*, gym_id: int, client_id: UUID) -> list[CoachingInfo]:
     """Who currently coaches ``client_id`` in this gym."""
     return [_coaching(a) for a in selectors.coaching_of_gym(gym_id=gym_id).filter(client_id=client_id)]
+
+
+def demo_gyms() -> list[DemoGymInfo]:
+    """The demo gyms ``seed_demo`` made (none before it ran), with their people's user ids."""
+    from apps.organizations import demo
+
+    return demo.demo_gyms()
+
+
+def demo_seed(*, gym_id: int, people: dict[str, UUID]) -> list[str]:
+    """Demo data of this context in a demo gym: its trainer coaches ``member@``. Idempotent;
+    returns what is there, one line each."""
+    from apps.organizations import demo
+
+    return demo.demo_seed(gym_id=gym_id, people=people)

@@ -103,3 +103,13 @@ class CoachingInfo:
     trainer_id: UUID
     client_id: UUID
     assigned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DemoGymInfo:
+    """A demo gym made by ``seed_demo``: its route (for ``tenant_context``: the connection's
+    tenant then has the gym's id) and its people (``owner``, ``trainer``, ``clinician``,
+    ``member``, ``member2``) by user id."""
+
+    route: GymRoute
+    people: dict[str, UUID] = field(default_factory=dict)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from apps.plugins import runtime
 from apps.plugins.facade.contracts import ServiceAnswer
@@ -25,3 +26,12 @@ def service_call(*, hook: str, arguments: dict[str, Any]) -> list[ServiceAnswer]
         for run in runtime.hook_run_all(hook=hook, payload=arguments)
         if run.outcome != "skipped"
     ]
+
+
+def demo_seed(*, gym_id: int, people: dict[str, UUID]) -> list[str]:
+    """Demo data of this context in a demo gym (run in the gym's tenant context): the signed
+    first-party "badges" plugin, installed, configured and active.
+    Idempotent; returns what is there, one line each."""
+    from apps.plugins import demo
+
+    return demo.demo_seed(gym_id=gym_id, people=people)

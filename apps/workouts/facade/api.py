@@ -60,3 +60,13 @@ def substitutes(*, gym_id: int, member_id: UUID, exercise_id: UUID, limit: int =
     found = selectors.offering(gym_id=gym_id, member_id=member_id).substitutes_for(e, limit=limit)
     rows = selectors.by_ids([s.candidate.id for s in found])
     return [SubstituteInfo(exercise=_info(rows[s.candidate.id]), reason=s.reason) for s in found]
+
+
+def demo_seed(*, gym_id: int, people: dict[str, UUID]) -> list[str]:
+    """Demo data of this context in a demo gym (run in the gym's tenant context): the gym's
+    loading set-up and equipment; member@'s profile, assigned program and three weeks of finished
+    sessions.
+    Idempotent; returns what is there, one line each."""
+    from apps.workouts import demo
+
+    return demo.demo_seed(gym_id=gym_id, people=people)
