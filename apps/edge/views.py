@@ -129,7 +129,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if membership.role is Role.TRAINER:
         coached = set(organizations.clients_of(gym_id=route.id, trainer_id=membership.user_id))
-        context["clients"] = [m for m in organizations.members_of_gym(gym_id=route.id) if m.user_id in coached]
+        context["clients"] = [
+            m for m in organizations.members_of_gym(gym_id=route.id) if m.user_id in coached
+        ]
     if membership.role.manages_gym:
         members = organizations.members_of_gym(gym_id=route.id)
         counts = Counter(m.role for m in members if m.status is MembershipStatus.ACTIVE)
