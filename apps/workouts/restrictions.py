@@ -16,7 +16,6 @@ from enum import StrEnum
 from uuid import UUID
 
 from apps.common.health import (
-    ClearanceStatus,
     ExerciseTags,
     Restriction,
     RestrictionAction,
@@ -125,11 +124,10 @@ def decide(
             worse(Verdict.EXCLUDE)
             reasons.append(f"Excluded: {r.reason} ({why}).")
         elif action is RestrictionAction.REQUIRE_CLEARANCE:
-            if constraints.clearance is ClearanceStatus.CLEARED:
-                reasons.append(f"Cleared by a professional: {r.reason}.")
-            else:
-                worse(Verdict.EXCLUDE)
-                reasons.append(f"Needs a professional's clearance first: {r.reason} ({why}).")
+            # Medical ends these restrictions when a clinician clears the member; while one is
+            # active it excludes, whatever the screening's own outcome says.
+            worse(Verdict.EXCLUDE)
+            reasons.append(f"Needs a professional's clearance first: {r.reason.rstrip('.')} ({why}).")
         elif action is RestrictionAction.CAP_LOAD and r.cap_load_kg is not None:
             worse(Verdict.CAP)
             cap_load = r.cap_load_kg if cap_load is None else min(cap_load, r.cap_load_kg)

@@ -110,11 +110,18 @@ def test_a_cap_without_a_value_excludes():
     assert decide(constraints(r), SQUAT.id, SQUAT.tags, now=NOW).verdict is Verdict.EXCLUDE
 
 
-def test_require_clearance_excludes_until_cleared():
+def test_require_clearance_excludes_while_the_restriction_is_active():
+    # A screening can come out "cleared" (every follow-up answered no) and still leave a
+    # "require clearance" restriction: only a clinician's clearance ends it (medical ends the
+    # restriction), so the status alone never lets the exercise through.
     r = restriction(action="require_clearance", avoid=frozenset({"squat"}))
-    waiting = constraints(r, clearance=ClearanceStatus.NEEDS_CLEARANCE)
-    assert decide(waiting, SQUAT.id, SQUAT.tags, now=NOW).verdict is Verdict.EXCLUDE
-    assert decide(constraints(r), SQUAT.id, SQUAT.tags, now=NOW).verdict is Verdict.ALLOW
+    for status in (ClearanceStatus.NEEDS_CLEARANCE, ClearanceStatus.CLEARED):
+        d = decide(constraints(r, clearance=status), SQUAT.id, SQUAT.tags, now=NOW)
+        assert d.verdict is Verdict.EXCLUDE
+        assert d.reasons == (
+            "Needs a professional's clearance first: Protect the knee while it heals (squat).",
+        )
+    assert decide(constraints(clearance=ClearanceStatus.CLEARED), SQUAT.id, SQUAT.tags, now=NOW).offered
 
 
 def test_limit_range_allows_with_a_note():
