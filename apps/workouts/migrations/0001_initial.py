@@ -13,9 +13,20 @@ from django.db import migrations, models
 
 PG_TRGM = (
     # The extension is database-wide and must live in public (every gym's search path ends
-    # there); the lock keeps parallel schema migrations from racing to create it.
+    # there); the lock keeps parallel schema migrations from racing to create it. A server
+    # without it (the embedded development PostgreSQL has no contrib modules) still migrates:
+    # search then corrects typos by word only (apps.workouts.selectors.catalogue.search).
     "SELECT pg_advisory_xact_lock(hashtext('workouts.pg_trgm'));"
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"
+    "DO $$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN"
+    " CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"
+    " END IF; END $$;"
+)
+NAME_TRIGRAM_INDEX = (
+    "DO $$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN"
+    " CREATE INDEX IF NOT EXISTS workouts_ex_name_trgm ON workouts_exercise USING gin (name gin_trgm_ops);"
+    " END IF; END $$;"
 )
 
 
@@ -269,9 +280,6 @@ class Migration(migrations.Migration):
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
                         fields=["search_vector"], name="workouts_ex_search"
-                    ),
-                    django.contrib.postgres.indexes.GinIndex(
-                        fields=["name"], name="workouts_ex_name_trgm", opclasses=["gin_trgm_ops"]
                     ),
                     django.contrib.postgres.indexes.GinIndex(
                         fields=["primary_muscles"], name="workouts_ex_primary"
@@ -936,5 +944,8 @@ class Migration(migrations.Migration):
                 ),
                 name="workouts_set_rpe_range",
             ),
+        ),
+        migrations.RunSQL(
+            NAME_TRIGRAM_INDEX, reverse_sql="DROP INDEX IF EXISTS workouts_ex_name_trgm;", elidable=False
         ),
     ]

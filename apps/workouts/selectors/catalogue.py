@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -71,10 +72,24 @@ def corrected(q: str) -> str:
     return " ".join(out)
 
 
+@functools.cache
+def _trigrams_available(database: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def trigrams_available() -> bool:
+    """Whether the database has pg_trgm (PostgreSQL's contrib module; the embedded development
+    server lacks it). Checked once per process and database."""
+    return _trigrams_available(str(connection.settings_dict["NAME"]))
+
+
 def search(qs: QuerySet[Exercise], q: str, *, fixed: str | None = None) -> QuerySet[Exercise]:
     """Full-text match (stemmed, weighted: name, then muscles/equipment, then patterns) of the
     query with its misspelt words corrected, or a close spelling of a name word (pg_trgm), best
-    first."""
+    first. Without pg_trgm the word correction alone gives the typo tolerance."""
     q = " ".join(q.split())[:100]
     if not q:
         return qs
@@ -82,6 +97,12 @@ def search(qs: QuerySet[Exercise], q: str, *, fixed: str | None = None) -> Query
     fixed = corrected(q) if fixed is None else fixed
     if fixed != q.lower():
         query = query | SearchQuery(fixed, config="english", search_type="plain")
+    if not trigrams_available():
+        return (
+            qs.annotate(rank=SearchRank(F("search_vector"), query))
+            .filter(search_vector=query)
+            .order_by(-F("rank"), "name")
+        )
     return (
         qs.annotate(
             rank=SearchRank(F("search_vector"), query),
