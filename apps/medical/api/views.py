@@ -36,7 +36,7 @@ from apps.medical.models import (
 from apps.organizations.facade import api as organizations
 from apps.users.facade import api as users
 
-STAFF = frozenset({"owner", "admin", "trainer", "clinician"})
+STAFF = access.BREAK_GLASS_ROLES
 
 
 class MfaRequired(exceptions.PermissionDenied):
