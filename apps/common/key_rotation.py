@@ -2,15 +2,19 @@
 
 Walks ``apps.get_models()`` for models with encrypted fields; a model of a shared-only app is
 rotated in ``public``, any other in every schema that has its table (gyms, the template and
-spares). Rows are taken in primary-key order, ``batch_size`` at a time, locked (``FOR UPDATE
-SKIP LOCKED``) and rewritten in one transaction per batch, so a concurrent write is never
-overwritten with an older value. Only rows with a value under another key are selected, so an
-interrupted run resumes where it stopped. A row that cannot be decrypted is counted as failed
-and left as it is.
+spares). Rows are taken in primary-key order, ``batch_size`` at a time, locked (``FOR UPDATE``)
+and rewritten in one transaction per batch, so a concurrent write is never overwritten with an
+older value. A row another transaction holds is waited for, not skipped: the walk moves past
+each batch for good, so a skipped row would stay under its old key. Only rows with a value under
+another key are selected, so an interrupted run resumes where it stopped. A row that cannot be
+decrypted is counted as failed and left as it is. After each schema the rows still under another
+key are counted again; any beyond the failed ones (written under an old key during the run) are
+reported as ``remaining``, and the old key must stay in the ring.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +35,12 @@ class RotationCounts:
     reencrypted: int = 0
     current: int = 0
     failed: int = 0
+    # Rows still under another key after the run that were not counted as failed, per schema.
+    remaining: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def remaining_total(self) -> int:
+        return sum(self.remaining.values())
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ def _batches(
         after = "" if last is None else f" AND {pk} > %s"
         sql = (
             f"SELECT {pk} FROM {table} WHERE ({where}){after} "  # noqa: S608 - quoted names only
-            f"ORDER BY {pk} LIMIT %s FOR UPDATE SKIP LOCKED"
+            f"ORDER BY {pk} LIMIT %s FOR UPDATE"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *([] if last is None else [last]), batch_size])
@@ -156,6 +166,7 @@ def rotate_model(
             stale = _count(table, where, params)
             counts.current += _count(table, "TRUE", []) - stale
             done = 0
+            failed_here = 0
             if on_progress:
                 on_progress(Progress(counts.label, schema, done, stale))
             batches = _batches(model, fields, current, batch_size)
@@ -166,10 +177,14 @@ def rotate_model(
                         break
                     failed = _rotate_rows(model, fields, pks, schema)
                 counts.failed += failed
+                failed_here += failed
                 counts.reencrypted += len(pks) - failed
                 done += len(pks)
                 if on_progress:
                     on_progress(Progress(counts.label, schema, done, max(stale, done)))
+            left = _count(table, where, params) - failed_here
+            if left > 0:
+                counts.remaining[schema] = left
     return counts
 
 

@@ -8,7 +8,8 @@ the purpose written to the audit trail and whether the read is a disclosure to a
 - A trainer: ``SUMMARY`` of members they coach; ``FULL`` only with the member's live consent to
   that named trainer.
 - A clinician: ``FULL`` with the member's live consent to clinicians or to them by name.
-- Anyone with live break-glass access to the member: ``FULL`` until it expires.
+- Staff (owner, admin, trainer, clinician) with live break-glass access to the member: ``FULL``
+  until it expires, and only while they still hold a staff role: a demoted actor loses it at once.
 - Owners and admins: ``NONE`` by default. Platform staff never reach these views.
 """
 
@@ -46,6 +47,9 @@ class Grant:
         return self.basis == "consent"
 
 
+# The roles that may open break-glass access and read under it.
+BREAK_GLASS_ROLES = frozenset({"owner", "admin", "trainer", "clinician"})
+
 SELF = Grant(level=Level.FULL, basis="self", purpose=Purpose.SELF_ACCESS)
 
 
@@ -58,7 +62,11 @@ def grant_for(*, gym_id: int, actor_id: UUID, role: str | None, member_id: UUID,
     """What ``actor_id`` (with ``role`` in gym ``gym_id``) may see of ``member_id``'s record."""
     if actor_id == member_id:
         return SELF
-    glass = selectors.break_glass_live(actor_id=actor_id, member_id=member_id, now=now)
+    glass = (
+        selectors.break_glass_live(actor_id=actor_id, member_id=member_id, now=now)
+        if role in BREAK_GLASS_ROLES
+        else None
+    )
     if glass is not None:
         return Grant(level=Level.FULL, basis="break_glass", purpose=Purpose.EMERGENCY, grant_id=str(glass.id))
     lapsed = ""

@@ -26,6 +26,7 @@ from apps.medical.models import (
     Screening,
     ScreeningOutcome,
 )
+from apps.organizations.facade import api as organizations
 
 
 def questionnaire_current(*, code: str) -> Questionnaire | None:
@@ -210,3 +211,32 @@ def consents_to(*, grantee_id: UUID, role: str, now: datetime) -> list[UUID]:
     else:
         return []
     return list(dict.fromkeys(qs.values_list("member_id", flat=True)))
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    full_name: str
+    email: str
+    summary: Summary
+
+
+def client_summaries(*, gym_id: int, actor_id: UUID, role: str, now: datetime) -> list[ClientSummary]:
+    """The summaries ``actor_id`` sees on the clients list: a trainer's coached clients and the
+    members with live consent to them in ``role`` (trainer or clinician), active members of the gym
+    only, each once. Empty for any other role."""
+    if role not in ("trainer", "clinician"):
+        return []
+    ids: list[UUID] = []
+    if role == "trainer":
+        ids.extend(organizations.clients_of(gym_id=gym_id, trainer_id=actor_id))
+    ids.extend(consents_to(grantee_id=actor_id, role=role, now=now))
+    people = {m.user_id: m for m in organizations.members_of_gym(gym_id=gym_id)}
+    return [
+        ClientSummary(
+            full_name=people[member_id].full_name,
+            email=people[member_id].email,
+            summary=summary(member_id=member_id, now=now),
+        )
+        for member_id in dict.fromkeys(ids)
+        if member_id in people
+    ]

@@ -19,7 +19,7 @@ from django.db import transaction
 from apps.common import health
 from apps.common.events import publish
 from apps.common.tenancy import tenant_connection
-from apps.medical import clock, questionnaires, selectors, trail, validation
+from apps.medical import clock, export, questionnaires, selectors, trail, validation
 from apps.medical.facade.events import (
     BreakGlassStarted,
     ClearanceChanged,
@@ -777,3 +777,34 @@ def break_glass_start(
         )
     )
     return access
+
+
+def export_for_self(*, member_id: UUID, gym_id: int, meta: trail.AuditMeta) -> export.Export:
+    """The member's own whole record, for download, recorded the same way from the page and the
+    API: one ``export`` access entry per row (purpose self access) and the export itself."""
+    made = export.export_build(member_id=member_id, gym_id=gym_id)
+    trail.read(
+        meta=meta,
+        rows=made.record.rows(),
+        action=trail.AccessAction.EXPORT,
+        purpose=trail.Purpose.SELF_ACCESS,
+    )
+    export.export_recorded(made=made, meta=meta)
+    return made
+
+
+def client_summaries_read(
+    *, gym_id: int, actor_id: UUID, role: str, meta: trail.AuditMeta
+) -> list[selectors.ClientSummary]:
+    """The clients list of a trainer or clinician (``selectors.client_summaries``), with one
+    ``list`` access entry per restriction shown."""
+    found = selectors.client_summaries(gym_id=gym_id, actor_id=actor_id, role=role, now=clock.now())
+    rows = [r for c in found for r in c.summary.restrictions]
+    if rows:
+        trail.read(
+            meta=meta,
+            rows=rows,
+            action=trail.AccessAction.LIST,
+            purpose=trail.Purpose.TREATMENT if role == "clinician" else trail.Purpose.TRAINING_SAFETY,
+        )
+    return found

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.common import health
-from apps.medical import access, clock, export, guard, selectors, services, trail
+from apps.medical import clock, export, guard, selectors, services, trail
 from apps.medical.models import Consent, GranteeKind
 from apps.organizations.facade import api as organizations
 from apps.users.facade import api as users
@@ -209,13 +209,11 @@ def my_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rules = guard.gym_policy(request)
     if not users.recently_authenticated(request, within_seconds=rules.export_reauth_seconds):
         return HttpResponseRedirect(f"/mfa/reauth/?next={request.path}")
-    me = _uid(request)
-    made = export.export_build(member_id=me, gym_id=int(request.tenant.id))  # type: ignore[attr-defined]
-    meta = trail.meta_for(request)
-    trail.read(
-        meta=meta, rows=made.record.rows(), action=trail.AccessAction.EXPORT, purpose=access.SELF.purpose
+    made = services.export_for_self(
+        member_id=_uid(request),
+        gym_id=int(request.tenant.id),  # type: ignore[attr-defined]
+        meta=trail.meta_for(request),
     )
-    export.export_recorded(made=made, meta=meta)
     if fmt == "pdf":
         response = HttpResponse(export.as_pdf(made), content_type="application/pdf")
     else:
@@ -230,28 +228,13 @@ def clients(request: HttpRequest) -> HttpResponse:
     role = str(request.membership.role)  # type: ignore[attr-defined]
     if role not in ("trainer", "clinician"):
         raise Http404
-    me = _uid(request)
-    gym_id = int(request.tenant.id)  # type: ignore[attr-defined]
-    now = clock.now()
-    ids: list[UUID] = []
-    if role == "trainer":
-        ids.extend(organizations.clients_of(gym_id=gym_id, trainer_id=me))
-    ids.extend(selectors.consents_to(grantee_id=me, role=role, now=now))
-    names = {m.user_id: m.full_name or m.email for m in organizations.members_of_gym(gym_id=gym_id)}
-    rows = []
-    read: list[Any] = []
-    for member_id in dict.fromkeys(ids):
-        if member_id in names:
-            found = selectors.summary(member_id=member_id, now=now)
-            read.extend(found.restrictions)
-            rows.append({"name": names[member_id], "summary": found})
-    if read:
-        trail.read(
-            meta=trail.meta_for(request),
-            rows=read,
-            action=trail.AccessAction.LIST,
-            purpose=trail.Purpose.TREATMENT if role == "clinician" else trail.Purpose.TRAINING_SAFETY,
-        )
+    found = services.client_summaries_read(
+        gym_id=int(request.tenant.id),  # type: ignore[attr-defined]
+        actor_id=_uid(request),
+        role=role,
+        meta=trail.meta_for(request),
+    )
+    rows = [{"name": c.full_name or c.email, "summary": c.summary} for c in found]
     return render(
         request, "medical/clients.html", _ctx(request, rows=rows, record_url=reverse("medical-page-record"))
     )

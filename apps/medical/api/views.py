@@ -36,7 +36,7 @@ from apps.medical.models import (
 from apps.organizations.facade import api as organizations
 from apps.users.facade import api as users
 
-STAFF = frozenset({"owner", "admin", "trainer", "clinician"})
+STAFF = access.BREAK_GLASS_ROLES
 
 
 class MfaRequired(exceptions.PermissionDenied):
@@ -604,32 +604,12 @@ class ClientsView(HealthView):
 
     @extend_schema(responses=s.ClientSummarySerializer(many=True))
     def get(self, request: Request) -> Response:
-        now = clock.now()
-        ids: list[UUID] = []
-        if self.role == "trainer":
-            ids.extend(organizations.clients_of(gym_id=self.gym_id, trainer_id=self.actor))
-        if self.role in ("trainer", "clinician"):
-            ids.extend(selectors.consents_to(grantee_id=self.actor, role=str(self.role), now=now))
         if self.role not in ("trainer", "clinician"):
             raise exceptions.PermissionDenied("Only trainers and clinicians have clients.")
-        names = {m.user_id: m.full_name for m in organizations.members_of_gym(gym_id=self.gym_id)}
-        out = []
-        rows: list[Any] = []
-        for member_id in dict.fromkeys(ids):
-            if member_id not in names:
-                continue
-            found = selectors.summary(member_id=member_id, now=now)
-            rows.extend(found.restrictions)
-            out.append({**found.__dict__, "full_name": names[member_id]})
-        if rows:
-            trail.read(
-                meta=self.meta(),
-                rows=rows,
-                action=trail.AccessAction.LIST,
-                purpose=trail.Purpose.TREATMENT
-                if self.role == "clinician"
-                else trail.Purpose.TRAINING_SAFETY,
-            )
+        found = services.client_summaries_read(
+            gym_id=self.gym_id, actor_id=self.actor, role=str(self.role), meta=self.meta()
+        )
+        out = [{**c.summary.__dict__, "full_name": c.full_name} for c in found]
         return Response(s.ClientSummarySerializer(out, many=True).data)
 
 
@@ -670,10 +650,7 @@ class _ExportView(HealthView):
             raise exceptions.PermissionDenied(
                 "Confirm your password (and MFA code) again before exporting: POST /api/v1/auth/reauth/."
             )
-        made = export.export_build(member_id=self.actor, gym_id=self.gym_id)
-        self.log_read(made.record.rows(), access.SELF, trail.AccessAction.EXPORT, self.actor)
-        export.export_recorded(made=made, meta=self.meta())
-        return made
+        return services.export_for_self(member_id=self.actor, gym_id=self.gym_id, meta=self.meta())
 
 
 class ExportJsonView(_ExportView):

@@ -16,7 +16,11 @@ DESIGNATABLE_ROLES = frozenset({"admin", "clinician"})
 
 
 def is_compliance_officer(*, role: str | None, user_id: UUID) -> bool:
-    """Whether an active member with ``role`` may use the audit view of this gym."""
-    if role is None:
-        return False
-    return role == "owner" or selectors.compliance_officer_id() == user_id
+    """Whether an active member with ``role`` may use the audit view of this gym.
+
+    The designation counts only while its holder still has a designatable role: an officer
+    demoted to trainer or member loses the trail with the role, without a separate withdrawal.
+    """
+    if role == "owner":
+        return True
+    return role in DESIGNATABLE_ROLES and selectors.compliance_officer_id() == user_id

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from apps.medical.audit.api import entries_of_subject
+from apps.medical import selectors, services
+from apps.medical.audit.api import disclosures_of_member, entries_of_subject
 from apps.medical.tests.helpers import ALL_NO
-from conftest import login
+from conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,52 @@ def test_pages_show_hipaa_mode(gym_a: Any, api_for: Any) -> None:
     )
     html = _page(gym_a, "member").get("/health/").content.decode()
     assert "HIPAA mode is on: MFA for every staff role, consent for at most 90 days" in html
+
+
+def test_export_from_the_page_and_the_api_is_one_service_recorded_alike(
+    gym_a: Any, in_gym: Any, monkeypatch: Any
+) -> None:
+    calls: list[str] = []
+    real = services.export_for_self
+
+    def spy(**kwargs: Any) -> Any:
+        calls.append("export")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "export_for_self", spy)
+    page = _page(gym_a, "member")
+    page.post(
+        "/health/screening/", {**_yes_no(ALL_NO), "signed_name": "Member A", "date_of_birth": "1990-01-01"}
+    )
+    reauth = page.post("/api/v1/auth/reauth/", {"password": PASSWORD}, content_type="application/json")
+    assert reauth.status_code == 200
+
+    def exports() -> list[tuple[str, str, str, str, str]]:
+        with in_gym(gym_a):
+            entries = entries_of_subject(subject_id=gym_a.people["member"].id)
+        return [(e.kind, e.object_type, e.action, e.purpose, e.via) for e in entries if e.action == "export"]
+
+    assert page.get("/health/export.json").status_code == 200
+    from_page = exports()
+    assert page.get("/api/v1/medical/me/export/json/").status_code == 200
+    from_api = exports()[len(from_page) :]
+    assert from_page == from_api == [("access", "medical.screening", "export", "self_access", "session")]
+    with in_gym(gym_a):
+        recipients = [d.recipient for d in disclosures_of_member(subject_id=gym_a.people["member"].id)]
+    assert recipients.count("the member (own export)") == 2
+    assert calls == ["export", "export"]
+
+
+def test_clients_page_and_api_use_one_selector(gym_a: Any, api_for: Any, monkeypatch: Any) -> None:
+    calls: list[str] = []
+    real = selectors.client_summaries
+
+    def spy(**kwargs: Any) -> Any:
+        calls.append(kwargs["role"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "client_summaries", spy)
+    assert "Member A" in _page(gym_a, "trainer").get("/health/clients/").content.decode()
+    rows = api_for(gym_a, "trainer").get("/api/v1/medical/clients/").json()
+    assert [r["full_name"] for r in rows] == ["Member A"]
+    assert calls == ["trainer", "trainer"]

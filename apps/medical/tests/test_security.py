@@ -466,3 +466,26 @@ def test_missing_encryption_key_fails_closed_and_writes_nothing(
         assert r.status_code == 503
     with in_gym(gym_a):
         assert Condition.objects.count() == 1
+
+
+def test_break_glass_ends_when_the_actor_loses_their_staff_role(
+    gym_a: Any, api_for: Any, in_gym: Any
+) -> None:
+    member = gym_a.people["member"].id
+    trainer2 = gym_a.people["trainer2"].id
+    client = api_for(gym_a, "trainer2")
+    url = f"/api/v1/medical/members/{member}"
+    with in_gym(gym_a):
+        totp_enrol(user_id=trainer2)
+        code = totp_code(user_id=trainer2)
+    opened = {"reason": PHI["glass"], "minutes": 60, "code": code}
+    assert client.post(f"{url}/break-glass/", opened, format="json").status_code == 201
+    assert client.get(f"{url}/record/").status_code == 200
+    owner = api_for(gym_a, "owner")
+    members = body(owner.get("/api/v1/members/", {"page_size": 100}))["results"]
+    (membership,) = [m for m in members if str(m["user_id"]) == str(trainer2)]
+    demoted = owner.patch(f"/api/v1/members/{membership['id']}/", {"role": "member"}, format="json")
+    assert demoted.status_code == 200, demoted.content
+    r = client.get(f"{url}/record/")
+    assert r.status_code == 403
+    assert body(r)["error"]["message"] == "Your emergency access to this record has ended."

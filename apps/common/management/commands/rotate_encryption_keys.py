@@ -2,7 +2,8 @@
 
 Run it after putting a new key first in ``GYM_ENCRYPTION_KEYS`` (or naming it in
 ``GYM_ENCRYPTION_CURRENT_KEY``) and keeping the old keys in the ring; remove an old key only
-after a run that reports no failures. Safe to interrupt and run again.
+after a run that exits 0: it fails (exit 1, with counts) when any row could not be decrypted or
+is still under an old key at the end. Safe to interrupt and run again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Re-encrypting under key {current!r}, {batch_size} rows per batch.")
         results = rotate_all(batch_size=batch_size, on_progress=self._progress)
         self._report(results)
+        left = [(r.label, schema, n) for r in results for schema, n in sorted(r.remaining.items())]
+        if left:
+            where = ", ".join(f"{label} in {schema}: {n}" for label, schema, n in left)
+            raise CommandError(
+                f"{sum(n for _, _, n in left)} rows are still under an old key after the run ({where}); "
+                "they were written or held during it. Keep the old keys in GYM_ENCRYPTION_KEYS and run again."
+            )
         if any(r.failed for r in results):
             raise CommandError(
                 f"{sum(r.failed for r in results)} rows could not be decrypted with the configured keys; "

@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from apps.medical.audit import api, services
 from apps.medical.audit.models import AuditEntry, Disclosure
+from conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +176,23 @@ def test_a_designated_officer_sees_the_trail_until_withdrawn(gym_a, api_for):
         ("grant", gym_a.people["owner"].id, {"officer_id": str(gym_a.people["clinician"].id)}),
         ("revoke", gym_a.people["owner"].id, {"officer_id": None}),
     ]
+
+
+def test_a_designated_officer_demoted_to_member_loses_the_trail(gym_a, api_for):
+    """ADR 0019: the officer is an active admin or clinician; the designation alone is not enough."""
+    owner = api_for(gym_a, "owner")
+    clinician_id = str(gym_a.people["clinician"].id)
+    assert owner.put(OFFICER, {"user_id": clinician_id}, format="json").status_code == 200
+    clinician = api_for(gym_a, "clinician")
+    page = login(Client(HTTP_HOST=gym_a.host), gym_a, gym_a.people["clinician"].email)
+    assert clinician.get(ENTRIES).status_code == 200
+    assert page.get("/audit/").status_code == 200
+    members = owner.get("/api/v1/members/", {"page_size": 100}).json()["results"]
+    (membership,) = [m for m in members if str(m["user_id"]) == clinician_id]
+    demoted = owner.patch(f"/api/v1/members/{membership['id']}/", {"role": "member"}, format="json")
+    assert demoted.status_code == 200, demoted.content
+    assert clinician.get(ENTRIES).status_code == 403
+    assert page.get("/audit/").status_code == 403
 
 
 @pytest.mark.parametrize(
