@@ -19,6 +19,7 @@ from uuid import UUID
 
 import httpx
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.organizations.facade import api as organizations
@@ -160,15 +161,15 @@ class PluginHost:
         role = pip.member_role(gym_id=self.subject.gym_id, member_id=member_id)
         request = Request(capability="members.read", classification=Classification.PERSONAL, member_role=role)
         self._check(name, request, {"member_id": str(member_id), "fields": sorted(fields)})
-        member = next(
-            (m for m in organizations.members_of_gym(gym_id=self.subject.gym_id) if m.user_id == member_id),
-            None,
-        )
+        # One membership by key (not the gym's whole member list).
+        member = organizations.active_membership(gym_id=self.subject.gym_id, user_id=member_id)
         if member is None:  # removed between the role check and now
             self._deny(
                 name, Decision(False, DenyReason.NOT_A_MEMBER, "that person is not a member of this gym"), {}
             )
-        full = {"id": str(member.user_id), "role": member.role.value, "full_name": member.full_name}
+        full: JSON = {"id": str(member.user_id), "role": member.role.value}
+        if "full_name" in fields:
+            full["full_name"] = _full_name(member.user_id)
         return {f: full[f] for f in fields}
 
     def _storage_key(self, name: str, args: JSON) -> str:
@@ -254,6 +255,14 @@ class PluginHost:
                 }
         except httpx.HTTPError as exc:
             return {"status": 0, "error": type(exc).__name__}
+
+
+def _full_name(user_id: UUID) -> str:
+    """The person's display name, one row by primary key. The users facade offers no lookup by id,
+    so this goes through Django's documented user-model accessor (no import of apps.users)."""
+    user_model = get_user_model()
+    name = user_model._default_manager.filter(pk=user_id).values_list("full_name", flat=True).first()
+    return str(name or "")
 
 
 def _resolves_to_public(hostname: str) -> bool:
