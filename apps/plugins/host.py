@@ -14,7 +14,7 @@ import json
 import socket
 from collections.abc import Callable
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import httpx
@@ -226,21 +226,30 @@ class PluginHost:
             {"host": parts.hostname or "", "method": method},
         )
         base = settings.PLUGINS_HTTP_BASE_URL
-        if not base and not _resolves_to_public(parts.hostname or ""):
-            message = f"{parts.hostname} does not resolve to a public address"
-            self._deny(name, Decision(False, DenyReason.EGRESS, message), {"host": parts.hostname or ""})
-        target = (
-            url
-            if not base
-            else base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        )
+        hostname = parts.hostname or ""
         send_headers = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length")}
+        extensions: JSON = {}
         if base:
-            send_headers["X-Plugin-Target-Host"] = parts.hostname or ""
+            target = base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            send_headers["X-Plugin-Target-Host"] = hostname
+        else:
+            # Resolved once: the connection goes to the address that was checked, never to a
+            # second answer of the name server (DNS rebinding). TLS still verifies the name.
+            address = _public_address(hostname, parts.port or (443 if parts.scheme == "https" else 80))
+            if address is None:
+                message = f"{parts.hostname} does not resolve to a public address"
+                self._deny(name, Decision(False, DenyReason.EGRESS, message), {"host": hostname})
+            netloc = f"[{address}]" if ":" in address else address
+            port = f":{parts.port}" if parts.port else ""
+            target = urlunsplit((parts.scheme, netloc + port, parts.path or "/", parts.query, ""))
+            send_headers["Host"] = hostname + port
+            extensions["sni_hostname"] = hostname
         try:
             with (
                 httpx.Client(timeout=self.http_timeout_s, follow_redirects=False) as client,
-                client.stream(method, target, headers=send_headers, content=body) as response,
+                client.stream(
+                    method, target, headers=send_headers, content=body, extensions=extensions
+                ) as response,
             ):
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
@@ -265,11 +274,18 @@ def _full_name(user_id: UUID) -> str:
     return str(name or "")
 
 
-def _resolves_to_public(hostname: str) -> bool:
-    """Every address the name resolves to is a public one (no loopback, private or link-local:
-    a manifest host pointed at the platform's own network would be SSRF)."""
+def _public_address(hostname: str, port: int) -> str | None:
+    """The address to connect to, when every address the name resolves to is a public one (no
+    loopback, private or link-local: a manifest host pointed at the platform's own network would
+    be SSRF); None otherwise. The caller connects to this address, not to the name."""
     try:
-        infos = socket.getaddrinfo(hostname, 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(hostname, port, proto=socket.IPPROTO_TCP)
     except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+        return None
+    addresses = [str(info[4][0]) for info in infos]
+    try:
+        if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
+            return None
+    except ValueError:  # a scoped or otherwise odd address: not vetted
+        return None
+    return addresses[0]
