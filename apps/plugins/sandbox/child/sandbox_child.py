@@ -120,6 +120,8 @@ SYS_CLONE3 = 435
 SYS_SOCKETPAIR = 53
 SYS_KILL = 62
 SYS_TGKILL = 234
+SYS_RT_SIGQUEUEINFO = 129
+SYS_RT_TGSIGQUEUEINFO = 297
 
 # Landlock access rights
 FS_EXECUTE = 1 << 0
@@ -363,6 +365,9 @@ def seccomp_program(pid: int) -> list[tuple[int, int, int, int]]:
     on_first_argument(SYS_SOCKETPAIR, AF_UNIX, bit_test=False)  # asyncio's self-pipe
     on_first_argument(SYS_KILL, pid, bit_test=False)  # signals to itself only
     on_first_argument(SYS_TGKILL, pid, bit_test=False)
+    # sigqueue and its thread form signal too; tkill and pidfd_send_signal are refused outright.
+    on_first_argument(SYS_RT_SIGQUEUEINFO, pid, bit_test=False)
+    on_first_argument(SYS_RT_TGSIGQUEUEINFO, pid, bit_test=False)
     program.append((ret, 0, 0, SECCOMP_RET_ALLOW))
     return program
 

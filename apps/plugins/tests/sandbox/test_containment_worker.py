@@ -207,6 +207,21 @@ def test_signalling_another_process_is_refused(pools):
     assert_still_serving(hostile, badges)
 
 
+def test_signalling_the_parent_through_any_signal_system_call_is_refused(pools):
+    hostile, badges = pools
+    result = run(hostile, "signal_parent_raw", {"pid": os.getpid()})
+    assert result.ok is True, result.error_message
+    assert result.value == {
+        "kill": errno.EPERM,
+        "tkill": errno.EPERM,
+        "tgkill": errno.EPERM,
+        "rt_sigqueueinfo": errno.EPERM,
+        "rt_tgsigqueueinfo": errno.EPERM,
+        "pidfd_send_signal": errno.EPERM,
+    }
+    assert_still_serving(hostile, badges)
+
+
 @pytest.mark.parametrize(
     ("hook", "message"),
     [("crash", "the worker exited with code 3"), ("segfault", "the worker died from signal SIGSEGV")],
