@@ -14,11 +14,12 @@ import json
 import socket
 from collections.abc import Callable
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import httpx
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.organizations.facade import api as organizations
@@ -160,15 +161,15 @@ class PluginHost:
         role = pip.member_role(gym_id=self.subject.gym_id, member_id=member_id)
         request = Request(capability="members.read", classification=Classification.PERSONAL, member_role=role)
         self._check(name, request, {"member_id": str(member_id), "fields": sorted(fields)})
-        member = next(
-            (m for m in organizations.members_of_gym(gym_id=self.subject.gym_id) if m.user_id == member_id),
-            None,
-        )
+        # One membership by key (not the gym's whole member list).
+        member = organizations.active_membership(gym_id=self.subject.gym_id, user_id=member_id)
         if member is None:  # removed between the role check and now
             self._deny(
                 name, Decision(False, DenyReason.NOT_A_MEMBER, "that person is not a member of this gym"), {}
             )
-        full = {"id": str(member.user_id), "role": member.role.value, "full_name": member.full_name}
+        full: JSON = {"id": str(member.user_id), "role": member.role.value}
+        if "full_name" in fields:
+            full["full_name"] = _full_name(member.user_id)
         return {f: full[f] for f in fields}
 
     def _storage_key(self, name: str, args: JSON) -> str:
@@ -225,21 +226,30 @@ class PluginHost:
             {"host": parts.hostname or "", "method": method},
         )
         base = settings.PLUGINS_HTTP_BASE_URL
-        if not base and not _resolves_to_public(parts.hostname or ""):
-            message = f"{parts.hostname} does not resolve to a public address"
-            self._deny(name, Decision(False, DenyReason.EGRESS, message), {"host": parts.hostname or ""})
-        target = (
-            url
-            if not base
-            else base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        )
+        hostname = parts.hostname or ""
         send_headers = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length")}
+        extensions: JSON = {}
         if base:
-            send_headers["X-Plugin-Target-Host"] = parts.hostname or ""
+            target = base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            send_headers["X-Plugin-Target-Host"] = hostname
+        else:
+            # Resolved once: the connection goes to the address that was checked, never to a
+            # second answer of the name server (DNS rebinding). TLS still verifies the name.
+            address = _public_address(hostname, parts.port or (443 if parts.scheme == "https" else 80))
+            if address is None:
+                message = f"{parts.hostname} does not resolve to a public address"
+                self._deny(name, Decision(False, DenyReason.EGRESS, message), {"host": hostname})
+            netloc = f"[{address}]" if ":" in address else address
+            port = f":{parts.port}" if parts.port else ""
+            target = urlunsplit((parts.scheme, netloc + port, parts.path or "/", parts.query, ""))
+            send_headers["Host"] = hostname + port
+            extensions["sni_hostname"] = hostname
         try:
             with (
                 httpx.Client(timeout=self.http_timeout_s, follow_redirects=False) as client,
-                client.stream(method, target, headers=send_headers, content=body) as response,
+                client.stream(
+                    method, target, headers=send_headers, content=body, extensions=extensions
+                ) as response,
             ):
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
@@ -256,11 +266,26 @@ class PluginHost:
             return {"status": 0, "error": type(exc).__name__}
 
 
-def _resolves_to_public(hostname: str) -> bool:
-    """Every address the name resolves to is a public one (no loopback, private or link-local:
-    a manifest host pointed at the platform's own network would be SSRF)."""
+def _full_name(user_id: UUID) -> str:
+    """The person's display name, one row by primary key. The users facade offers no lookup by id,
+    so this goes through Django's documented user-model accessor (no import of apps.users)."""
+    user_model = get_user_model()
+    name = user_model._default_manager.filter(pk=user_id).values_list("full_name", flat=True).first()
+    return str(name or "")
+
+
+def _public_address(hostname: str, port: int) -> str | None:
+    """The address to connect to, when every address the name resolves to is a public one (no
+    loopback, private or link-local: a manifest host pointed at the platform's own network would
+    be SSRF); None otherwise. The caller connects to this address, not to the name."""
     try:
-        infos = socket.getaddrinfo(hostname, 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(hostname, port, proto=socket.IPPROTO_TCP)
     except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+        return None
+    addresses = [str(info[4][0]) for info in infos]
+    try:
+        if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
+            return None
+    except ValueError:  # a scoped or otherwise odd address: not vetted
+        return None
+    return addresses[0]

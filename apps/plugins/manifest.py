@@ -344,3 +344,20 @@ def version_key(version: str) -> Version:
         return Version(version)
     except InvalidVersion:
         return Version("0")
+
+
+def unlisted_files(folder: Path, raw: Any, *, also_allowed: frozenset[str] = frozenset()) -> list[str]:
+    """A reason for every file in ``folder`` (at any depth) that is neither the manifest nor a
+    listed artifact (nor in ``also_allowed``): the signature does not cover it. Python's
+    ``__pycache__`` folders are ignored; workers run from a copy of the listed artifacts only."""
+    artifacts = raw.get("artifacts") if isinstance(raw, dict) else None
+    listed = set(artifacts) if isinstance(artifacts, dict) else set()
+    listed |= also_allowed | {"manifest.json"}
+    reasons = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or "__pycache__" in path.relative_to(folder).parts:
+            continue
+        name = path.relative_to(folder).as_posix()
+        if name not in listed:
+            reasons.append(f"files/{name}: not a listed artifact (unsigned files are refused)")
+    return reasons

@@ -9,8 +9,11 @@ staff pages and ``manage.py plugins_check``, and is never offered to gyms.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +25,14 @@ from typing import Any
 from django.conf import settings
 
 from apps.plugins.capabilities import CAPABILITIES
-from apps.plugins.manifest import Manifest, ManifestError, manifest_validate, read_artifacts, version_key
+from apps.plugins.manifest import (
+    Manifest,
+    ManifestError,
+    manifest_validate,
+    read_artifacts,
+    unlisted_files,
+    version_key,
+)
 from apps.plugins.signing import trusted_keys_from
 
 logger = logging.getLogger(__name__)
@@ -84,8 +94,52 @@ def package_load(folder: Path, *, source: str, keys: dict[str, bytes]) -> Plugin
         raise ManifestError([f"manifest: cannot be read ({type(exc).__name__})"]) from exc
     except json.JSONDecodeError as exc:
         raise ManifestError([f"manifest: not JSON ({exc.msg} at line {exc.lineno})"]) from exc
-    manifest = manifest_validate(raw, files=read_artifacts(folder, raw), trusted_keys=keys)
+    # An installed package's folder is a Python package: its __init__.py is how the entry point
+    # names it, and it is never copied into the folder workers run from.
+    package_marker = frozenset({"__init__.py"}) if source.startswith("entry point") else frozenset()
+    unlisted = unlisted_files(folder, raw, also_allowed=package_marker)
+    try:
+        manifest = manifest_validate(raw, files=read_artifacts(folder, raw), trusted_keys=keys)
+    except ManifestError as exc:
+        raise ManifestError([*exc.reasons, *unlisted]) from None
+    if unlisted:
+        raise ManifestError(unlisted)
     return PluginPackage(manifest=manifest, folder=folder.resolve(), source=source)
+
+
+def package_snapshot(package: PluginPackage, into: Path) -> Path:
+    """A private, read-only copy of the package's artifacts in a new folder under ``into``, each
+    checked again against its signed sha256 now (not at the catalogue scan). Workers run from
+    the copy, so a file edited or added in the plugin folder later is never loaded.
+    ``ManifestError`` when an artifact is missing or changed."""
+    folder = package.folder
+    files = read_artifacts(folder, {"artifacts": package.manifest.artifacts})
+    reasons = []
+    for name, digest in sorted(package.manifest.artifacts.items()):
+        content = files.get(name)
+        if content is None:
+            reasons.append(f"artifacts/{name}: file is missing")
+        elif hashlib.sha256(content).hexdigest() != digest:
+            reasons.append(f"artifacts/{name}: sha256 does not match (the file was changed after signing)")
+    if reasons:
+        raise ManifestError(reasons)
+    into.mkdir(parents=True, exist_ok=True)
+    copy = Path(tempfile.mkdtemp(prefix=f"{package.manifest.id}-{package.manifest.version}-", dir=into))
+    for name, content in files.items():
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        target.chmod(0o444)
+    for directory in sorted({p for p in copy.rglob("*") if p.is_dir()} | {copy}, reverse=True):
+        directory.chmod(0o555)
+    return copy
+
+
+def snapshot_remove(copy: Path) -> None:
+    """Delete a copy made by ``package_snapshot`` (its folders are read-only)."""
+    for directory in [copy, *(p for p in copy.rglob("*") if p.is_dir())]:
+        directory.chmod(0o755)
+    shutil.rmtree(copy, ignore_errors=True)
 
 
 def _folder_candidates(root: Path) -> Iterator[Path]:

@@ -19,6 +19,7 @@ from django.conf import settings
 from apps.plugins import pip, registry, selectors, services
 from apps.plugins.capabilities import Classification
 from apps.plugins.hookspecs import HOOKS
+from apps.plugins.manifest import ManifestError
 from apps.plugins.models import AuditAction, CallOutcome, InstallationStatus, PluginCall, PluginInstallation
 from apps.plugins.policy import Request, decide
 from apps.plugins.registry import PluginPackage
@@ -75,13 +76,15 @@ def pool_for(*, schema: str, package: PluginPackage) -> SandboxPool:
         pool = _pools.get(key)
         if pool is None:
             for stale in [k for k in _pools if k[:2] == key[:2] and k != key]:
-                _pools.pop(stale).close()
+                _pool_close(_pools.pop(stale))
             scratch = Path(settings.PLUGINS_SCRATCH_DIR) / schema / package.manifest.id
             scratch.mkdir(parents=True, exist_ok=True)
+            # Verified again now and run from a private copy (outside every plugin's scratch).
+            copy = registry.package_snapshot(package, Path(settings.PLUGINS_SCRATCH_DIR) / ".verified")
             bundle = PluginBundle(
                 plugin_id=package.manifest.id,
                 version=package.manifest.version,
-                root=package.folder,
+                root=copy,
                 entry=_entry(package),
                 kind=SandboxKind(package.manifest.sandbox),
                 scratch=scratch,
@@ -95,8 +98,13 @@ def pools_close() -> None:
     """Stop every worker of this process (tests, shutdown)."""
     with _pools_lock:
         for pool in _pools.values():
-            pool.close()
+            _pool_close(pool)
         _pools.clear()
+
+
+def _pool_close(pool: SandboxPool) -> None:
+    pool.close()
+    registry.snapshot_remove(pool.bundle.root)
 
 
 def _record(
@@ -182,7 +190,20 @@ def hook_run(*, installation_id: UUID, hook: str, payload: dict[str, Any]) -> Ho
     arguments = {name: payload.get(name) for name in info.argnames}
     # Secrets reach the plugin only inside its sandbox, as its configuration.
     arguments_with_config = {**arguments, "config": services.config_full(installation=installation)}
-    result = pool_for(schema=gym.schema_name, package=package).call(hook, arguments_with_config, host=host)
+    try:
+        pool = pool_for(schema=gym.schema_name, package=package)
+    except ManifestError as exc:
+        # The files changed since the catalogue scan: never run what the signature does not cover.
+        logger.warning(
+            "plugin refused at start", extra={"plugin_id": installation.plugin_id, "reasons": exc.reasons}
+        )
+        return HookRun(
+            plugin_id=installation.plugin_id,
+            hook=hook,
+            outcome=CallOutcome.UNAVAILABLE,
+            message=f"refused: {exc}",
+        )
+    result = pool.call(hook, arguments_with_config, host=host)
     _record(installation, hook, result, host.denials, host.egress_violations)
     if result.stats.violations:
         services.audit_record(

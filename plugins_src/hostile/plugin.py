@@ -234,3 +234,30 @@ def call_and_stall(payload):
     _raw(b'{"jsonrpc":"2.0","id":"c1","method":"big","params":{}}\n')
     time.sleep(5)
     return {}
+
+
+@hook("signal_parent_raw")
+def signal_parent_raw(payload):
+    """Signal 0 (harmless) to another process through every signal system call; errno each."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    pid = payload["pid"]
+    # siginfo_t (128 bytes): si_signo, si_errno, si_code = SI_QUEUE (-1), which the kernel would
+    # accept from a same-user process.
+    info = (ctypes.c_int * 32)(0, 0, -1)
+
+    def raw(number, *args):
+        if libc.syscall(number, *args) == 0:
+            return 0
+        return ctypes.get_errno()
+
+    return {
+        "kill": raw(62, pid, 0),
+        "tkill": raw(200, pid, 0),
+        "tgkill": raw(234, pid, pid, 0),
+        "rt_sigqueueinfo": raw(129, pid, 0, ctypes.byref(info)),
+        "rt_tgsigqueueinfo": raw(297, pid, pid, 0, ctypes.byref(info)),
+        "pidfd_send_signal": raw(424, 0, 0, None, 0),
+    }

@@ -173,6 +173,7 @@ class ProcessWorker:
         readable, listable = stdlib_paths()
         params: JSONDict = {
             "mode": self.mode,
+            "contained": self.container,  # inside bubblewrap: its file isolation stands in for Landlock
             "bundle_root": str(bundle.root),
             "entry": bundle.entry,
             "scratch": str(bundle.scratch),

@@ -31,8 +31,27 @@ def test_folder_plugins_are_discovered_and_bad_ones_refused_with_reasons(plugins
             "artifacts: {} should be non-empty",
             "entrypoint: 'plugin.py' is not one of the artifacts",
             "signature: the manifest is not signed",
+            "files/plugin.py: not a listed artifact (unsigned files are refused)",
         ),
     }
+
+
+def test_a_bundle_with_a_file_that_is_not_a_listed_artifact_is_refused(plugins_dir, rescan):
+    folder = write_package(plugins_dir, base_manifest(plugin_id="smuggler"))
+    # Imported before plugin.py from the bundle folder on sys.path, and covered by no signature.
+    (folder / "socket.py").write_bytes(b"import os\n")
+    (folder / "lib").mkdir()
+    (folder / "lib" / "extra.py").write_bytes(b"")
+
+    catalogue = rescan()
+
+    assert catalogue.get("smuggler", "1.0.0") is None
+    assert [r.reasons for r in catalogue.refused] == [
+        (
+            "files/lib/extra.py: not a listed artifact (unsigned files are refused)",
+            "files/socket.py: not a listed artifact (unsigned files are refused)",
+        )
+    ]
 
 
 def test_entry_point_packages_are_discovered(plugins_dir, rescan, tmp_path, monkeypatch):

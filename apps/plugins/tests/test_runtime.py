@@ -18,7 +18,7 @@ from apps.common.events import event_to_payload
 from apps.common.models import OutboxEvent
 from apps.organizations.facade.contracts import Role
 from apps.organizations.facade.events import MemberJoined
-from apps.plugins import handlers, runtime, services, tasks
+from apps.plugins import handlers, registry, runtime, services, tasks
 from apps.plugins.models import PluginAuditEntry, PluginCall, PluginDatum, PluginInstallation, PluginNotice
 from apps.plugins.tests.factories import base_manifest, write_package
 from apps.plugins.tests.hostile import HOSTILE_CODE
@@ -405,3 +405,35 @@ def test_service_hooks_ask_each_plugin_separately(world, plugins_dir, rescan):
         ("coach-ai", "ok", {"program": "strength-5x5", "reason": "linear"}),
         ("crashy", "crash", {}),
     ]
+
+
+def test_an_artifact_edited_after_the_catalogue_scan_is_refused_when_its_worker_starts(
+    world, plugins_dir, rescan
+):
+    folder = write_package(plugins_dir, base_manifest(config_schema={"type": "object"}))
+    rescan()
+    greeter = setup_plugin(world, "greeter", "1.0.0", ["events.member.read"])
+    # The catalogue (cached per process) still holds the hashes checked at the scan.
+    (folder / "plugin.py").write_bytes(
+        b"from gymplugin import hook\n\n@hook('on_member_joined')\ndef f(payload):\n    return {'evil': 1}\n"
+    )
+    result = run(world, greeter, "on_member_joined", {"event": {"user_id": "u-1"}})
+    assert (result.outcome, result.value) == ("unavailable", None)
+    assert result.message == (
+        "refused: artifacts/plugin.py: sha256 does not match (the file was changed after signing)"
+    )
+
+
+def test_workers_run_from_a_verified_copy_not_the_plugin_folder(world, plugins_dir, rescan):
+    folder = write_package(plugins_dir, base_manifest(config_schema={"type": "object"}))
+    rescan()
+    greeter = setup_plugin(world, "greeter", "1.0.0", ["events.member.read"])
+    assert run(world, greeter, "on_member_joined", {"event": {"user_id": "u-1"}}).value == {"greeted": "u-1"}
+    (folder / "plugin.py").write_bytes(b"raise SystemExit(3)\n")
+    # A restarted worker (the pool lives on) loads the verified copy again, not the edited file.
+    with schema_context(world.a.schema_name):
+        package = registry.package_get("greeter", "1.0.0")
+        assert package is not None
+        pool = runtime.pool_for(schema=world.a.schema_name, package=package)
+        assert pool.bundle.root != package.folder
+        assert (pool.bundle.root / "plugin.py").read_bytes().startswith(b"from gymplugin import hook")

@@ -120,6 +120,8 @@ SYS_CLONE3 = 435
 SYS_SOCKETPAIR = 53
 SYS_KILL = 62
 SYS_TGKILL = 234
+SYS_RT_SIGQUEUEINFO = 129
+SYS_RT_TGSIGQUEUEINFO = 297
 
 # Landlock access rights
 FS_EXECUTE = 1 << 0
@@ -262,10 +264,17 @@ def drop_privileges() -> list[str]:
     return ["no_new_privs", "capabilities dropped"]
 
 
-def apply_landlock(read_paths: list[str], list_paths: list[str], scratch: str) -> str:
+def apply_landlock(read_paths: list[str], list_paths: list[str], scratch: str, *, contained: bool) -> str:
+    """Landlock's file (and TCP, signal, socket) allow-list. Without Landlock, only a worker
+    inside the container kind runs (bubblewrap's read-only view isolates its files); a bare
+    worker refuses to start, so that its kind reports itself unavailable (never weaker isolation)."""
     abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
     if abi < 1:
-        return "landlock unavailable in this kernel"
+        if not contained:
+            raise SandboxSetupError(
+                "landlock unavailable in this kernel: a worker outside the container kind needs it"
+            )
+        return "landlock unavailable in this kernel (the container's file isolation holds)"
 
     class RulesetAttr(ctypes.Structure):
         _fields_ = [
@@ -363,6 +372,9 @@ def seccomp_program(pid: int) -> list[tuple[int, int, int, int]]:
     on_first_argument(SYS_SOCKETPAIR, AF_UNIX, bit_test=False)  # asyncio's self-pipe
     on_first_argument(SYS_KILL, pid, bit_test=False)  # signals to itself only
     on_first_argument(SYS_TGKILL, pid, bit_test=False)
+    # sigqueue and its thread form signal too; tkill and pidfd_send_signal are refused outright.
+    on_first_argument(SYS_RT_SIGQUEUEINFO, pid, bit_test=False)
+    on_first_argument(SYS_RT_TGSIGQUEUEINFO, pid, bit_test=False)
     program.append((ret, 0, 0, SECCOMP_RET_ALLOW))
     return program
 
@@ -552,7 +564,7 @@ def handle_init(wire: Wire, params: JSON) -> tuple[PythonRunner | V8Runner, Obse
         ctypes.CDLL(os.path.join(params["mini_racer_dir"], "libmini_racer.so"))
         load_mini_racer(params["mini_racer_dir"])
     applied += drop_privileges()
-    applied.append(apply_landlock(read_paths, list_paths, scratch))
+    applied.append(apply_landlock(read_paths, list_paths, scratch, contained=params.get("contained") is True))
     applied.append(apply_seccomp())
     os.chdir(scratch)
     observer = Observer(read_paths, scratch)

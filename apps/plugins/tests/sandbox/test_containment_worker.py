@@ -207,6 +207,21 @@ def test_signalling_another_process_is_refused(pools):
     assert_still_serving(hostile, badges)
 
 
+def test_signalling_the_parent_through_any_signal_system_call_is_refused(pools):
+    hostile, badges = pools
+    result = run(hostile, "signal_parent_raw", {"pid": os.getpid()})
+    assert result.ok is True, result.error_message
+    assert result.value == {
+        "kill": errno.EPERM,
+        "tkill": errno.EPERM,
+        "tgkill": errno.EPERM,
+        "rt_sigqueueinfo": errno.EPERM,
+        "rt_tgsigqueueinfo": errno.EPERM,
+        "pidfd_send_signal": errno.EPERM,
+    }
+    assert_still_serving(hostile, badges)
+
+
 @pytest.mark.parametrize(
     ("hook", "message"),
     [("crash", "the worker exited with code 3"), ("segfault", "the worker died from signal SIGSEGV")],
@@ -457,3 +472,36 @@ def test_ping_reports_a_worker_that_no_longer_answers(make_pool):
     )
     assert pool.restarts == 1
     assert pool.ping().ok is True
+
+
+def _child_without_landlock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The worker bootstrap, loaded in this process, on a kernel whose Landlock call fails."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "sandbox" / "child" / "sandbox_child.py"
+    spec = importlib.util.spec_from_file_location("sandbox_child_under_test", path)
+    assert spec is not None
+    assert spec.loader is not None
+    child = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(child)
+
+    class NoLandlock:
+        def syscall(self, number: int, *args: Any) -> int:
+            assert number == child.SYS_LANDLOCK_CREATE_RULESET
+            return -1
+
+    monkeypatch.setattr(child, "_libc", NoLandlock())
+    return child
+
+
+def test_without_landlock_a_bare_worker_refuses_to_start(monkeypatch, tmp_path):
+    child = _child_without_landlock(monkeypatch)
+    with pytest.raises(child.SandboxSetupError, match="landlock unavailable in this kernel"):
+        child.apply_landlock([], [], str(tmp_path), contained=False)
+
+
+def test_without_landlock_a_worker_in_the_container_kind_runs_on_bubblewraps_isolation(monkeypatch, tmp_path):
+    child = _child_without_landlock(monkeypatch)
+    assert child.apply_landlock([], [], str(tmp_path), contained=True) == (
+        "landlock unavailable in this kernel (the container's file isolation holds)"
+    )
