@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
 from apps.workouts import engine
 from apps.workouts.api import serializers_live as s
-from apps.workouts.live.access import may_view_member, may_write_member
+from apps.workouts.live.access import may_see_restrictions, may_view_member, may_write_member
 from apps.workouts.models import LoggedSet, PersonalRecord, SessionExercise, WorkoutSession
 from apps.workouts.selectors import catalogue
 from apps.workouts.selectors import sessions as selectors
@@ -402,12 +402,18 @@ def _substitutes(request: Request, session: WorkoutSession, session_exercise_id:
     if entry is None:
         raise exceptions.ValidationError({"session_exercise": ["Not an exercise of this session."]})
     offering = catalogue.offering(gym_id=gym_id(request), member_id=session.member_id)
+    full = may_see_restrictions(
+        gym_id=gym_id(request),
+        viewer_id=caller_id(request),
+        viewer_role=current_role(request),
+        member_id=session.member_id,
+    )
     return [
         {
             "exercise_id": sub.candidate.id,
             "name": sub.candidate.name,
             "equipment": sub.candidate.equipment,
-            "reason": sub.reason,
+            "reason": sub.reason if full else sub.plain_reason,
         }
         for sub in offering.substitutes_for(entry.exercise, limit=SUBSTITUTES)
     ]

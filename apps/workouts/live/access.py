@@ -7,6 +7,10 @@ trainer who does not coach them, not a clinician, not anyone from another gym.
 Writing (starting and finishing sessions, logging and swapping sets, importing history) is
 narrower: the member themself or their current coach only (ADR 0011). Owners and admins see
 training but do not write it on a member's behalf.
+
+Restrictions are health data (ADR 0012): the reasons, caps and restriction ids behind a decision
+are shown to the member and their coach only (``may_see_restrictions``). Owners and admins get
+whether an exercise is offered, nothing more.
 """
 
 from __future__ import annotations
@@ -35,4 +39,13 @@ def may_write_member(*, gym_id: int, writer_id: UUID, writer_role: str, member_i
         return True
     if Role(writer_role) is Role.TRAINER:
         return organizations.is_coach_of(gym_id=gym_id, trainer_id=writer_id, client_id=member_id)
+    return False
+
+
+def may_see_restrictions(*, gym_id: int, viewer_id: UUID, viewer_role: str | None, member_id: UUID) -> bool:
+    """Whether ``viewer_id`` may read why ``member_id``'s restrictions decide as they do."""
+    if viewer_id == member_id:
+        return True
+    if viewer_role == Role.TRAINER.value:
+        return organizations.is_coach_of(gym_id=gym_id, trainer_id=viewer_id, client_id=member_id)
     return False
