@@ -218,3 +218,15 @@ def test_owners_and_admins_see_offered_or_not_never_the_health_data_behind_it(wo
     first = mine["weeks"][0]["days"][0]["slots"][0]["exercises"][0]["decision"]
     assert first["verdict"] == "exclude"
     assert first["reasons"]
+
+
+def test_an_owner_refused_a_program_for_a_restricted_member_is_not_told_why(world, api_for, screened):
+    member_id = str(world.a.people["member"].id)
+    for who in ("owner", "admin"):
+        r = api_for(world.a, who).post(
+            "/api/v1/programs/", {**program(), "member_id": member_id}, format="json"
+        )
+        assert r.status_code == 400, r.content
+        message = r.json()["error"]["fields"]["weeks[0].days[0].slots[0].exercises[0].exercise_id"][0]
+        assert message.startswith("Barbell Full Squat: Not offered to this member. Substitutes: ")
+        assert "clearance" not in r.content.decode()
