@@ -65,6 +65,7 @@ class Substitute:
     candidate: Candidate
     decision: Decision
     reason: str
+    plain_reason: str = ""  # the reason without the member's restrictions, for owners and admins
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +200,12 @@ def substitutes(
             score, why = 1, f"same movement pattern ({c.main_pattern.replace('_', ' ')}), trains the {muscle}"
         else:
             score, why = 2, f"trains the same primary muscle ({muscle})"
+        plain = f"Instead of {target.name}: {why}."
         if decision.verdict is not Verdict.ALLOW:
             score += 3  # capped or limited ones after the free ones
             why += "; " + " ".join(decision.reasons)
-        scored.append((score, c.name.lower(), Substitute(c, decision, f"Instead of {target.name}: {why}.")))
+        scored.append(
+            (score, c.name.lower(), Substitute(c, decision, f"Instead of {target.name}: {why}.", plain))
+        )
     scored.sort(key=lambda t: (t[0], t[1]))
     return [s for _, _, s in scored[:limit]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.organizations.facade.contracts import MembershipInfo
 from apps.workouts import engine
 from apps.workouts.importers import MAX_FILE_BYTES, HistoryFormat
-from apps.workouts.live.access import may_view_member
+from apps.workouts.live.access import may_view_member, may_write_member
 from apps.workouts.models import Exercise, ProgramAssignment, ProgramDay, WorkoutSession
 from apps.workouts.selectors import sessions as selectors
 from apps.workouts.services import imports, metrics
@@ -111,6 +111,13 @@ def session_finish(request: HttpRequest, session_id: UUID) -> HttpResponse:
     if session is None:
         raise Http404
     _member(request, session.member_id)
+    if not may_write_member(
+        gym_id=membership.gym_id,
+        writer_id=membership.user_id,
+        writer_role=membership.role.value,
+        member_id=session.member_id,
+    ):
+        raise PermissionDenied
     if session.status == "in_progress":
         services.session_finish(gym_id=membership.gym_id, session_id=session.pk)
     return HttpResponseRedirect(reverse("workouts-session", args=[session.pk]))

@@ -220,3 +220,82 @@ def test_a_set_logged_reaches_the_coach_and_not_an_unassigned_trainer(
     assert message["type"] == "set_logged"
     assert message["set"] == logged["set"]
     assert [r["kind"] for r in message["records"]] == [r["kind"] for r in logged["records"]]
+
+
+def test_an_unassigned_coach_loses_the_feed_at_the_next_event(
+    world: World, committed_sessions: Sessions, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Access is re-checked while the socket is open (every ``RECHECK_SECONDS``; 0 here)."""
+    from apps.organizations.models import CoachingAssignment, Gym
+    from apps.organizations.services import coaching_assign
+    from apps.workouts.live import consumers
+    from apps.workouts.tests.live_support import in_own_connection
+
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.0)
+    cookie = committed_sessions.cookie(world.a, "trainer")
+    trainer, member = world.a.people["trainer"].id, feed(world.a)
+    first = {"type": "set_logged", "set": {"reps": 5}}
+
+    def unassign() -> None:
+        CoachingAssignment.objects.filter(gym_id=world.a.id, trainer_id=trainer, client_id=member).delete()
+
+    def reassign() -> None:
+        coaching_assign(
+            gym=Gym.objects.get(pk=world.a.id),
+            trainer_id=trainer,
+            client_id=member,
+            actor_id=None,
+            actor_role=None,
+        )
+
+    async def scenario() -> Any:
+        from channels.db import database_sync_to_async
+
+        comm = communicator(world.a.host, member, cookie)
+        connected, _ = await comm.connect()
+        assert connected
+        send = database_sync_to_async(send_now)
+        await send(schema_name=world.a.schema_name, member_id=member, payload=first)
+        received = await comm.receive_json_from(timeout=5)
+        await database_sync_to_async(unassign)()
+        await send(schema_name=world.a.schema_name, member_id=member, payload={"type": "set_logged"})
+        closed = await comm.receive_output(timeout=5)
+        return received, closed
+
+    try:
+        received, closed = run_async(django_db_blocker, scenario)
+    finally:
+        in_own_connection(django_db_blocker, reassign)
+    assert received == first
+    assert closed == {"type": "websocket.close", "code": consumers.CLOSE_FORBIDDEN}
+
+
+def test_a_socket_past_the_idle_limit_closes_at_the_next_event(
+    world: World,
+    committed_sessions: Sessions,
+    django_db_blocker: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """A socket is not activity: once the session is idle past ADR 0014's limit, the feed ends."""
+    from datetime import timedelta
+
+    from apps.workouts.live import consumers
+
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.0)
+    cookie = committed_sessions.cookie(world.a, "trainer")
+
+    async def scenario() -> Any:
+        from channels.db import database_sync_to_async
+
+        comm = communicator(world.a.host, feed(world.a), cookie)
+        connected, _ = await comm.connect()
+        assert connected
+        settings.HEALTH_SESSION_IDLE_TIMEOUT = timedelta(seconds=-1)
+        await database_sync_to_async(send_now)(
+            schema_name=world.a.schema_name, member_id=feed(world.a), payload={"type": "set_logged"}
+        )
+        return await comm.receive_output(timeout=5)
+
+    closed = run_async(django_db_blocker, scenario)
+    assert closed == {"type": "websocket.close", "code": consumers.CLOSE_SESSION_ENDED}

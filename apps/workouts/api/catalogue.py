@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from apps.common.api.pagination import PageNumberPagination
 from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, current_role
 from apps.workouts.api import serializers_core as s
+from apps.workouts.live.access import may_see_restrictions
 from apps.workouts.models import Exercise, RestrictionOverride
 from apps.workouts.selectors import catalogue as selectors
 from apps.workouts.services import catalogue as services
@@ -41,6 +42,19 @@ def member_in_view(request: Request, member: UUID | None) -> UUID | None:
     if member == me or can_manage_member(gym_id=gym_id(request), role=role, actor_id=me, member_id=member):
         return member
     raise NotFound("No such member among the ones you coach.")
+
+
+def restrictions_hidden(request: Request, member: UUID | None) -> bool:
+    """Whether decisions about ``member`` are shown redacted to the caller: owners and admins see
+    whether an exercise is offered, not the health data behind it (ADR 0012)."""
+    if member is None:
+        return False
+    return not may_see_restrictions(
+        gym_id=gym_id(request),
+        viewer_id=caller_id(request),
+        viewer_role=current_role(request),
+        member_id=member,
+    )
 
 
 class ExercisePagination(PageNumberPagination):
@@ -132,7 +146,8 @@ class ExerciseViewSet(
         qs = selectors.search(qs, query, fixed=fixed) if query else qs.order_by("display_name", "id")
         page = self.paginate_queryset(qs)
         assert page is not None
-        data = s.ExerciseSerializer(page, many=True, context={"offering": offering}).data
+        context = {"offering": offering, "redacted": restrictions_hidden(request, member)}
+        data = s.ExerciseSerializer(page, many=True, context=context).data
         out = self.get_paginated_response(data).data
         out["facets"] = selectors.facets(qs)
         out["query"] = fixed
@@ -148,7 +163,8 @@ class ExerciseViewSet(
             offering = selectors.offering(gym_id=gym_id(request), member_id=member)
             if not offering.decide(exercise).offered and current_role(request) not in STAFF:
                 raise NotFound("This exercise is not offered to you.")
-        return Response(s.ExerciseDetailSerializer(exercise, context={"offering": offering}).data)
+        context = {"offering": offering, "redacted": restrictions_hidden(request, member)}
+        return Response(s.ExerciseDetailSerializer(exercise, context=context).data)
 
     @extend_schema(request=s.ExerciseWriteSerializer, responses={201: s.ExerciseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -232,15 +248,16 @@ class ExerciseViewSet(
         offering = selectors.offering(gym_id=gym_id(request), member_id=member)
         subs = offering.substitutes_for(exercise, limit=5)
         by_id = selectors.by_ids([x.candidate.id for x in subs])
+        redacted = restrictions_hidden(request, member)
         return Response(
             {
-                "decision": s.decision_data(offering.decide(exercise)),
+                "decision": s.decision_data(offering.decide(exercise), redacted=redacted),
                 "substitutes": [
                     {
                         "exercise": s.ExerciseSerializer(
-                            by_id[x.candidate.id], context={"offering": offering}
+                            by_id[x.candidate.id], context={"offering": offering, "redacted": redacted}
                         ).data,
-                        "reason": x.reason,
+                        "reason": x.plain_reason if redacted else x.reason,
                     }
                     for x in subs
                 ],

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from apps.common.api.permissions import IsActiveGymMember, caller_id
 from apps.workouts import engine
 from apps.workouts.api import serializers_live as s
-from apps.workouts.api.sessions import MEMBER_PARAM, visible_member
+from apps.workouts.api.sessions import MEMBER_PARAM, visible_member, writable_member
 from apps.workouts.importers import MAX_FILE_BYTES, HistoryFormat
 from apps.workouts.models import LoggedSet
 from apps.workouts.services import imports
@@ -53,7 +53,7 @@ class HistoryImportView(generics.GenericAPIView):  # type: ignore[type-arg]
         body = s.HistoryImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        member = visible_member(request, data.get("member"))
+        member = writable_member(request, data.get("member"))
         report = imports.history_import(
             member_id=member,
             text=read_upload(data["file"]),

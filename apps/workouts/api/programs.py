@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
 from apps.workouts import engine
 from apps.workouts.api import serializers_core as s
-from apps.workouts.api.catalogue import gym_id
+from apps.workouts.api.catalogue import gym_id, restrictions_hidden
 from apps.workouts.models import Program, ProgramAssignment
 from apps.workouts.selectors import catalogue as catalogue_selectors
 from apps.workouts.selectors import programs as selectors
@@ -29,9 +29,10 @@ def validation(exc: DjangoValidationError) -> ValidationError:
     )
 
 
-def structure(program: Program, offering: Any = None) -> list[dict[str, Any]]:
+def structure(program: Program, offering: Any = None, *, redacted: bool = False) -> list[dict[str, Any]]:
     """A loaded program's weeks as plain data; with ``offering``, each exercise's decision for
-    the program's member (an exercise a new restriction excludes shows as excluded)."""
+    the program's member (an exercise a new restriction excludes shows as excluded). With
+    ``redacted`` (owners and admins), decisions say only offered or not and caps are left out."""
     out = []
     for w in program.weeks.all():
         days = []
@@ -56,8 +57,8 @@ def structure(program: Program, offering: Any = None) -> list[dict[str, Any]]:
                                 "scheme": e.scheme,
                                 "start": e.start,
                                 "reason": e.reason,
-                                "cap_load_kg": e.cap_load_kg,
-                                "cap_rpe": e.cap_rpe,
+                                "cap_load_kg": None if redacted else e.cap_load_kg,
+                                "cap_rpe": None if redacted else e.cap_rpe,
                                 "sets": [
                                     {
                                         "set_type": x.set_type,
@@ -71,7 +72,7 @@ def structure(program: Program, offering: Any = None) -> list[dict[str, Any]]:
                                 ],
                                 "decision": None
                                 if offering is None
-                                else s.decision_data(offering.decide(e.exercise)),
+                                else s.decision_data(offering.decide(e.exercise), redacted=redacted),
                             }
                             for e in items
                         ],
@@ -139,9 +140,11 @@ class ProgramViewSet(
     def _detail(self, program: Program) -> dict[str, Any]:
         full = selectors.program_full(program_id=program.pk)
         offering = None
+        redacted = False
         if full.member_id is not None:
             offering = catalogue_selectors.offering(gym_id=gym_id(self.request), member_id=full.member_id)
-        full.structure = structure(full, offering)  # type: ignore[attr-defined]
+            redacted = restrictions_hidden(self.request, full.member_id)
+        full.structure = structure(full, offering, redacted=redacted)  # type: ignore[attr-defined]
         return s.ProgramDetailSerializer(full).data  # type: ignore[return-value]
 
     @extend_schema(responses=s.ProgramDetailSerializer)

@@ -52,9 +52,24 @@ class DecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     overridden = serializers.ListField(child=serializers.UUIDField())
     cap_load_kg = serializers.DecimalField(max_digits=8, decimal_places=3, allow_null=True)
     cap_rpe = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
+    redacted = serializers.BooleanField(
+        help_text="True for owners and admins: only whether the exercise is offered (allow or "
+        "exclude), without reasons, restrictions or caps (health data, ADR 0012)."
+    )
 
 
-def decision_data(decision: Any) -> dict[str, Any]:
+def decision_data(decision: Any, *, redacted: bool = False) -> dict[str, Any]:
+    """A decision as JSON; ``redacted`` keeps only whether the exercise is offered."""
+    if redacted:
+        return {
+            "verdict": "allow" if decision.offered else "exclude",
+            "reasons": [],
+            "restriction_ids": [],
+            "overridden": [],
+            "cap_load_kg": None,
+            "cap_rpe": None,
+            "redacted": True,
+        }
     return {
         "verdict": str(decision.verdict),
         "reasons": list(decision.reasons),
@@ -62,6 +77,7 @@ def decision_data(decision: Any) -> dict[str, Any]:
         "overridden": [str(r) for r in decision.overridden],
         "cap_load_kg": decision.cap_load_kg,
         "cap_rpe": decision.cap_rpe,
+        "redacted": False,
     }
 
 
@@ -119,7 +135,9 @@ class ExerciseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, obj: Exercise) -> dict[str, Any] | None:
         offering = self.context.get("offering")
-        return None if offering is None else decision_data(offering.decide(obj))
+        if offering is None:
+            return None
+        return decision_data(offering.decide(obj), redacted=bool(self.context.get("redacted")))
 
 
 class ExerciseDetailSerializer(ExerciseSerializer):

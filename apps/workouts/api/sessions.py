@@ -2,6 +2,8 @@
 
 Who sees what: a member their own training; a trainer the members they coach; owners and admins
 everyone in the gym (apps/workouts/live/access.py). Someone else's session answers 404.
+Writes are narrower: the member or their coach (``may_write_member``); a viewer who may not
+write gets 403.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rest_framework.response import Response
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
 from apps.workouts import engine
 from apps.workouts.api import serializers_live as s
-from apps.workouts.live.access import may_view_member
+from apps.workouts.live.access import may_see_restrictions, may_view_member, may_write_member
 from apps.workouts.models import LoggedSet, PersonalRecord, SessionExercise, WorkoutSession
 from apps.workouts.selectors import catalogue
 from apps.workouts.selectors import sessions as selectors
@@ -49,6 +51,20 @@ def visible_member(request: Request, member: UUID | str | None) -> UUID:
         gym_id=gym_id(request), viewer_id=me, viewer_role=str(current_role(request)), member_id=wanted
     ):
         raise exceptions.NotFound()
+    return wanted
+
+
+def writable_member(request: Request, member: UUID | str | None) -> UUID:
+    """The member whose training the caller writes: 404 as ``visible_member`` when the caller may
+    not see them, 403 when they may see but not write it (owners and admins)."""
+    wanted = visible_member(request, member)
+    if not may_write_member(
+        gym_id=gym_id(request),
+        writer_id=caller_id(request),
+        writer_role=str(current_role(request)),
+        member_id=wanted,
+    ):
+        raise exceptions.PermissionDenied("Only the member or their coach writes their training.")
     return wanted
 
 
@@ -137,7 +153,7 @@ class SessionListView(generics.GenericAPIView):  # type: ignore[type-arg]
     def post(self, request: Request) -> Response:
         body = s.WorkoutSessionStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        member = visible_member(request, body.validated_data.get("member"))
+        member = writable_member(request, body.validated_data.get("member"))
         session = services.session_start(
             member_id=member,
             started_by=caller_id(request),
@@ -194,7 +210,7 @@ class SessionSetsView(generics.GenericAPIView):  # type: ignore[type-arg]
         session = WorkoutSession.objects.filter(pk=session_id).only("id", "member_id").first()
         if session is None:
             raise exceptions.NotFound()
-        visible_member(request, session.member_id)
+        writable_member(request, session.member_id)
         prefs = services.member_prefs(member_id=session.member_id)
         unit = engine.Unit(data["unit"]) if data.get("unit") else prefs.unit
         values = services.SetInput(
@@ -248,7 +264,7 @@ class SessionFinishView(generics.GenericAPIView):  # type: ignore[type-arg]
         session = WorkoutSession.objects.filter(pk=session_id).only("id", "member_id").first()
         if session is None:
             raise exceptions.NotFound()
-        visible_member(request, session.member_id)
+        writable_member(request, session.member_id)
         finished = services.session_finish(gym_id=gym_id(request), session_id=session.pk)
         unit = services.member_prefs(member_id=session.member_id).unit
         data = session_data(finished.session, unit)
@@ -386,12 +402,18 @@ def _substitutes(request: Request, session: WorkoutSession, session_exercise_id:
     if entry is None:
         raise exceptions.ValidationError({"session_exercise": ["Not an exercise of this session."]})
     offering = catalogue.offering(gym_id=gym_id(request), member_id=session.member_id)
+    full = may_see_restrictions(
+        gym_id=gym_id(request),
+        viewer_id=caller_id(request),
+        viewer_role=current_role(request),
+        member_id=session.member_id,
+    )
     return [
         {
             "exercise_id": sub.candidate.id,
             "name": sub.candidate.name,
             "equipment": sub.candidate.equipment,
-            "reason": sub.reason,
+            "reason": sub.reason if full else sub.plain_reason,
         }
         for sub in offering.substitutes_for(entry.exercise, limit=SUBSTITUTES)
     ]
@@ -437,6 +459,7 @@ class SessionSwapView(generics.GenericAPIView):  # type: ignore[type-arg]
         body.is_valid(raise_exception=True)
         data = body.validated_data
         session = visible_session(request, session_id)
+        writable_member(request, session.member_id)
         suggested = _substitutes(request, session, data["session_exercise"])
         entry = services.session_swap_exercise(
             session_id=session.pk,

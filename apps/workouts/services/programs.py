@@ -446,10 +446,14 @@ def parse(data: Any, *, default_unit: str = "kg") -> ProgramIn:
 # --- restrictions ---------------------------------------------------------------------------------
 
 
-def restriction_check(*, program: ProgramIn, gym_id: int, member_id: UUID) -> dict[UUID, Decision]:
+def restriction_check(
+    *, program: ProgramIn, gym_id: int, member_id: UUID, redacted: bool = False
+) -> dict[UUID, Decision]:
     """Refuse (``ValidationError``) a program for ``member_id`` holding an exercise their
     restrictions exclude, naming each with its reasons and proposed substitutes; returns the
-    decisions, so caps can be carried onto the member's copy."""
+    decisions, so caps can be carried onto the member's copy. With ``redacted`` (an owner or
+    admin writing), the message says only that the exercise is not offered: the reasons are
+    health data (ADR 0012)."""
     offering = catalogue_selectors.offering(gym_id=gym_id, member_id=member_id)
     if not offering.constraints.may_start_training:
         raise ValidationError(
@@ -475,7 +479,9 @@ def restriction_check(*, program: ProgramIn, gym_id: int, member_id: UUID) -> di
                     )
                     errors.add(
                         f"weeks[{wi}].days[{di}].slots[{si}].exercises[{ei}].exercise_id",
-                        f"{e.exercise.name}: " + " ".join(decision.reasons) + proposal,
+                        f"{e.exercise.name}: "
+                        + ("Not offered to this member." if redacted else " ".join(decision.reasons))
+                        + proposal,
                     )
     errors.raise_if_any()
     return decisions
@@ -529,6 +535,11 @@ def can_manage_member(*, gym_id: int, role: str | None, actor_id: UUID, member_i
     )
 
 
+def _redacted(*, actor_role: str | None, actor_id: UUID, member_id: UUID) -> bool:
+    """Owners and admins write a member's programs without reading their restrictions."""
+    return actor_role in MANAGERS and actor_id != member_id
+
+
 def _require_member(gym_id: int, member_id: UUID) -> None:
     membership = organizations.active_membership(gym_id=gym_id, user_id=member_id)
     if membership is None:
@@ -558,7 +569,12 @@ def program_create(
         _require_member(gym_id, member_id)
         if not can_manage_member(gym_id=gym_id, role=actor_role, actor_id=actor_id, member_id=member_id):
             raise ProgramDeniedError("A trainer writes programs only for the members they coach.")
-        decisions = restriction_check(program=parsed, gym_id=gym_id, member_id=member_id)
+        decisions = restriction_check(
+            program=parsed,
+            gym_id=gym_id,
+            member_id=member_id,
+            redacted=_redacted(actor_role=actor_role, actor_id=actor_id, member_id=member_id),
+        )
     with transaction.atomic():
         program = Program.objects.create(
             name=parsed.name,
@@ -594,7 +610,12 @@ def program_replace(
     parsed = parse(data, default_unit=program.unit)
     decisions: Mapping[UUID, Decision] = {}
     if program.member_id is not None:
-        decisions = restriction_check(program=parsed, gym_id=gym_id, member_id=program.member_id)
+        decisions = restriction_check(
+            program=parsed,
+            gym_id=gym_id,
+            member_id=program.member_id,
+            redacted=_redacted(actor_role=actor_role, actor_id=actor_id, member_id=program.member_id),
+        )
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
         locked.weeks.all().delete()
@@ -704,7 +725,12 @@ def program_assign(
         raise ValidationError({"non_field_errors": ["An archived program cannot be assigned."]})
     data = program_as_data(program)
     parsed = parse(data, default_unit=program.unit)
-    decisions = restriction_check(program=parsed, gym_id=gym_id, member_id=member_id)
+    decisions = restriction_check(
+        program=parsed,
+        gym_id=gym_id,
+        member_id=member_id,
+        redacted=_redacted(actor_role=actor_role, actor_id=actor_id, member_id=member_id),
+    )
     with transaction.atomic():
         if program.member_id is None:
             target = Program.objects.create(

@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -500,24 +500,35 @@ def session_log_set(
             total=Count("pk"), here=Count("pk", filter=Q(session_exercise=entry))
         )
         prescribed_reps, prescribed_load = _prescribed(entry, counts["here"])
-        row = LoggedSet.objects.create(
-            id=set_id,
-            session=session,
-            session_exercise=entry,
-            exercise=exercise,
-            member_id=session.member_id,
-            order=counts["total"] + 1,
-            set_type=values.set_type.value,
-            reps=values.reps,
-            load_kg=values.load_kg,
-            rpe=values.rpe,
-            rir=values.rir,
-            note=values.note,
-            prescribed_reps=prescribed_reps,
-            prescribed_load_kg=prescribed_load,
-            e1rm_kg=set_e1rm_kg(values, prefs.formula),
-            performed_at=values.performed_at or timezone.now(),
-        )
+        try:
+            # The lock above is on this session only: the same id posted to another session at
+            # the same time is not seen by the lookup, and its insert makes this one fail.
+            with transaction.atomic():
+                row = LoggedSet.objects.create(
+                    id=set_id,
+                    session=session,
+                    session_exercise=entry,
+                    exercise=exercise,
+                    member_id=session.member_id,
+                    order=counts["total"] + 1,
+                    set_type=values.set_type.value,
+                    reps=values.reps,
+                    load_kg=values.load_kg,
+                    rpe=values.rpe,
+                    rir=values.rir,
+                    note=values.note,
+                    prescribed_reps=prescribed_reps,
+                    prescribed_load_kg=prescribed_load,
+                    e1rm_kg=set_e1rm_kg(values, prefs.formula),
+                    performed_at=values.performed_at or timezone.now(),
+                )
+        except IntegrityError:
+            existing = LoggedSet.objects.filter(pk=set_id).first()
+            if existing is None:
+                raise
+            if existing.session_id != session.pk:
+                raise ValidationError({"id": ["This id belongs to a set of another session."]}) from None
+            return Logged(existing, created=False)
         records = _record(row, exercise, prefs.formula, gym_id=gym_id)
         adjustment, adjustment_unit = _autoregulation(entry, row)
         if broadcast:

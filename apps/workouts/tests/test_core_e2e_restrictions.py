@@ -29,8 +29,7 @@ KNEE_YES: dict[str, Any] = {
 RESTRICTED = {"deep_knee_flexion", "impact", "axial_spinal_load", "loaded_spinal_flexion"}
 
 
-@pytest.fixture
-def screened(world, api_for):
+def screen(world, api_for):
     r = api_for(world.a, "member").post(
         "/api/v1/medical/screenings/",
         {"answers": KNEE_YES, "signed_name": "Member A", "date_of_birth": "1990-04-02"},
@@ -39,6 +38,11 @@ def screened(world, api_for):
     assert r.status_code == 201, r.content
     assert r.json()["clearance"] == "needs_clearance"
     return r.json()
+
+
+@pytest.fixture
+def screened(world, api_for):
+    return screen(world, api_for)
 
 
 def test_the_library_never_offers_an_excluded_exercise(world, api_for, screened):
@@ -177,3 +181,52 @@ def test_the_facade_answers_for_session_services(world, screened):
         assert (info.name, info.equipment, info.patterns) == ("Barbell Full Squat", "barbell", ("squat",))
     finally:
         connection.set_tenant(previous)
+
+
+def test_owners_and_admins_see_offered_or_not_never_the_health_data_behind_it(world, api_for):
+    member_id = str(world.a.people["member"].id)
+    made = api_for(world.a, "owner").post(
+        "/api/v1/programs/", {**program(), "member_id": member_id}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    screen(world, api_for)  # the restriction arrives after the program was written
+    for who in ("owner", "admin"):
+        client = api_for(world.a, who)
+        detail = client.get(f"/api/v1/exercises/{SQUAT}/", {"member": member_id}).json()["decision"]
+        listed = client.get("/api/v1/exercises/", {"member": member_id, "page_size": 200}).json()["results"]
+        subs = client.get(f"/api/v1/exercises/{SQUAT}/substitutes/", {"member": member_id}).json()
+        prog = client.get(f"/api/v1/programs/{made.json()['id']}/").json()
+        in_program = [e for w in prog["weeks"] for d in w["days"] for s in d["slots"] for e in s["exercises"]]
+        decisions = [
+            detail,
+            subs["decision"],
+            *(e["decision"] for e in listed),
+            *(e["decision"] for e in in_program),
+        ]
+        decisions += [s["exercise"]["decision"] for s in subs["substitutes"]]
+        assert detail["verdict"] == "exclude"
+        assert {d["verdict"] for d in decisions} <= {"allow", "exclude"}
+        for d in decisions:
+            assert (d["reasons"], d["restriction_ids"], d["overridden"]) == ([], [], [])
+            assert (d["cap_load_kg"], d["cap_rpe"], d["redacted"]) == (None, None, True)
+        assert all(e["cap_load_kg"] is None and e["cap_rpe"] is None for e in in_program)
+        assert all("clearance" not in s["reason"] for s in subs["substitutes"])
+    coach = api_for(world.a, "trainer").get(f"/api/v1/exercises/{SQUAT}/", {"member": member_id}).json()
+    assert coach["decision"]["reasons"]
+    assert coach["decision"]["redacted"] is False
+    mine = api_for(world.a, "member").get(f"/api/v1/programs/{made.json()['id']}/").json()
+    first = mine["weeks"][0]["days"][0]["slots"][0]["exercises"][0]["decision"]
+    assert first["verdict"] == "exclude"
+    assert first["reasons"]
+
+
+def test_an_owner_refused_a_program_for_a_restricted_member_is_not_told_why(world, api_for, screened):
+    member_id = str(world.a.people["member"].id)
+    for who in ("owner", "admin"):
+        r = api_for(world.a, who).post(
+            "/api/v1/programs/", {**program(), "member_id": member_id}, format="json"
+        )
+        assert r.status_code == 400, r.content
+        message = r.json()["error"]["fields"]["weeks[0].days[0].slots[0].exercises[0].exercise_id"][0]
+        assert message.startswith("Barbell Full Squat: Not offered to this member. Substitutes: ")
+        assert "clearance" not in r.content.decode()

@@ -97,3 +97,82 @@ def test_concurrent_retries_log_one_set(
             )
 
     assert in_own_connection(django_db_blocker, rows) == (1, 3, 3)
+
+
+SESSIONS_RACING = 4
+
+
+@pytest.fixture
+def committed_sessions_of_one_member(world: World, django_db_blocker: Any) -> Iterator[tuple[list[str], str]]:
+    """Several committed in-progress sessions of gym A's member2; removed afterwards."""
+    member = world.a.people["member2"].id
+
+    def make() -> tuple[list[str], str]:
+        with schema_context(world.a.schema_name):
+            ids = [str(session_start(member_id=member, started_by=member).pk) for _ in range(SESSIONS_RACING)]
+            return ids, str(catalogue("Barbell Deadlift").pk)
+
+    made = in_own_connection(django_db_blocker, make)
+    yield made
+
+    def clean() -> None:
+        with schema_context(world.a.schema_name):
+            PersonalRecord.objects.filter(member_id=member).delete()
+            WorkoutSession.objects.filter(member_id=member).delete()
+        OutboxEvent.objects.filter(schema_name=world.a.schema_name, payload__member_id=str(member)).delete()
+
+    in_own_connection(django_db_blocker, clean)
+
+
+def post_at_once(
+    world: World, cookie: str, session_ids: list[str], payload: dict[str, Any], blocker: Any
+) -> list[tuple[int, bytes]]:
+    """POST ``payload`` to the sets of every session, all at once (one thread each)."""
+    start = threading.Barrier(len(session_ids))
+    answers: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def post(session_id: str) -> None:
+        client = APIClient(HTTP_HOST=world.a.host)
+        client.raise_request_exception = False
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        try:
+            with blocker.unblock():
+                start.wait(timeout=10)
+                url = f"/api/v1/workouts/sessions/{session_id}/sets/"
+                response = client.post(url, payload, format="json")
+                with lock:
+                    answers.append((response.status_code, response.content))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(s,)) for s in session_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return answers
+
+
+@pytest.mark.django_db
+def test_one_set_id_posted_to_several_sessions_at_once_is_one_set_and_400s(
+    world: World,
+    committed_sessions_of_one_member: tuple[list[str], str],
+    committed_sessions: Sessions,
+    django_db_blocker: Any,
+) -> None:
+    session_ids, deadlift = committed_sessions_of_one_member
+    cookie = committed_sessions.cookie(world.a, "member2")
+    for _ in range(3):
+        set_id = str(uuid.uuid4())
+        payload = {"id": set_id, "exercise": deadlift, "reps": 3, "load": "140"}
+        answers = post_at_once(world, cookie, session_ids, payload, django_db_blocker)
+
+        assert sorted(code for code, _ in answers) == [201] + [400] * (len(session_ids) - 1), answers
+        assert all(b"another session" in content for code, content in answers if code == 400)
+
+        def rows(set_id: str = set_id) -> int:
+            with schema_context(world.a.schema_name):
+                return LoggedSet.objects.filter(pk=uuid.UUID(set_id)).count()
+
+        assert in_own_connection(django_db_blocker, rows) == 1

@@ -220,6 +220,37 @@ def test_coach_logs_for_their_client_others_see_nothing(api_for: Any, gym_a: Gym
         assert WorkoutSession.objects.get(pk=session["id"]).sets.count() == 1
 
 
+def test_owners_and_admins_see_a_members_training_but_do_not_write_it(
+    api_for: Any, gym_a: GymFixture
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.workouts.tests.test_live_importers import STRONG_LEGACY
+
+    member = str(gym_a.people["member"].id)
+    mine = start(api_for(gym_a, "member"), name="Legs")
+    for who in ("owner", "admin"):
+        client = api_for(gym_a, who)
+        assert client.get(f"{SESSIONS}{mine['id']}/").status_code == 200
+        assert client.post(SESSIONS, {"member": member}, format="json").status_code == 403
+        refused = log(client, mine["id"], id=str(uuid.uuid4()), exercise=squat_id(gym_a), reps=3, load="80")
+        assert refused.status_code == 403
+        swap = {"session_exercise": 1, "exercise": squat_id(gym_a)}
+        assert client.post(f"{SESSIONS}{mine['id']}/swap/", swap, format="json").status_code == 403
+        assert client.post(f"{SESSIONS}{mine['id']}/finish/").status_code == 403
+        csv = SimpleUploadedFile("export.csv", STRONG_LEGACY.encode(), content_type="text/csv")
+        imported = client.post(
+            "/api/v1/workouts/history/import/",
+            {"file": csv, "format": "strong", "mode": "good_rows", "member": member},
+            format="multipart",
+        )
+        assert imported.status_code == 403
+    with schema_context(gym_a.schema_name):
+        assert WorkoutSession.objects.filter(member_id=member).count() == 1
+        assert WorkoutSession.objects.get(pk=mine["id"]).status == "in_progress"
+        assert LoggedSet.objects.filter(member_id=member).count() == 0
+
+
 def test_plate_calculator_uses_the_engine_breakdown(api_for: Any, gym_a: GymFixture) -> None:
     client = api_for(gym_a, "member")
     exact = body(client.get("/api/v1/workouts/plates/", {"load": "100"}))
