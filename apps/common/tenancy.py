@@ -15,3 +15,10 @@ def tenant_connection() -> Any:
 def current_schema() -> str:
     """The schema the connection points at: a gym's, or ``public``."""
     return str(tenant_connection().schema_name)
+
+
+def current_gym_id(request: Any) -> int:
+    """The id of the gym a request is served for (set by the edge's routing middleware).
+    Accepts a Django ``HttpRequest`` or a DRF ``Request`` (which wraps one)."""
+    django_request = getattr(request, "_request", request)
+    return int(django_request.tenant.id)

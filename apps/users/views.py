@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.common.tenancy import current_gym_id as _gym_id
 from apps.users import mfa, services, session_state
 from apps.users.facade import api as users_facade
 from apps.users.facade.api import request_meta
@@ -39,10 +40,6 @@ def _uid(request: HttpRequest) -> UUID:
 
 def _email(request: HttpRequest) -> str:
     return str(getattr(request.user, "email", ""))
-
-
-def _gym_id(request: HttpRequest) -> int:
-    return int(request.tenant.id)  # type: ignore[attr-defined]
 
 
 def _recent(request: HttpRequest) -> bool:

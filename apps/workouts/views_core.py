@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from apps.common.tenancy import current_gym_id as _gym_id
 from apps.workouts import engine
 from apps.workouts.facade.contracts import EQUIPMENT, LEVELS, MUSCLES
 from apps.workouts.models import Program
@@ -44,10 +45,6 @@ def _membership(request: HttpRequest) -> Any:
     if route is None or getattr(route, "is_public", True) or membership is None:
         raise Http404
     return membership
-
-
-def _gym_id(request: HttpRequest) -> int:
-    return int(request.tenant.id)  # type: ignore[attr-defined]
 
 
 @never_cache

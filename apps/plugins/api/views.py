@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as _gym_id
 from apps.plugins import registry, selectors, services
 from apps.plugins.api import serializers as s
 from apps.plugins.manifest import ManifestError, manifest_validate
@@ -33,10 +34,6 @@ class IsGymManager(IsActiveGymMember):
         if current_role(request) not in MANAGERS:
             raise exceptions.PermissionDenied("Only the gym's owners and admins manage plugins.")
         return True
-
-
-def _gym_id(request: Request) -> int:
-    return int(request._request.tenant.id)  # type: ignore[attr-defined]
 
 
 def _refused(exc: services.PluginRefusedError) -> exceptions.ValidationError:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.api.permissions import IsActiveGymMember, ReauthRequired, caller_id
+from apps.common.tenancy import current_gym_id as _gym_id
 from apps.users import mfa, selectors, services, session_state
 from apps.users.api import serializers as s
 from apps.users.facade import api as users_facade
@@ -80,10 +81,6 @@ class ApiTokenViewSet(
 def _session_only(request: Request) -> None:
     if isinstance(request.auth, TokenPrincipal):
         raise PermissionDenied("Do this from a signed-in session, not with an API token.")
-
-
-def _gym_id(request: Request) -> int:
-    return int(request._request.tenant.id)  # type: ignore[attr-defined]
 
 
 def _require_reauth(request: Request) -> None:

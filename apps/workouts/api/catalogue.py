@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from apps.common.api.pagination import PageNumberPagination
 from apps.common.api.permissions import MANAGERS, IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as gym_id
 from apps.workouts.api import serializers_core as s
 from apps.workouts.live.access import may_see_restrictions
 from apps.workouts.models import Exercise, RestrictionOverride
@@ -25,10 +26,6 @@ from apps.workouts.services import catalogue as services
 from apps.workouts.services.programs import can_manage_member
 
 STAFF = frozenset({"owner", "admin", "trainer"})
-
-
-def gym_id(request: Request) -> int:
-    return int(request._request.tenant.id)  # type: ignore[attr-defined]
 
 
 def member_in_view(request: Request, member: UUID | None) -> UUID | None:

@@ -14,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as gym_id
 from apps.workouts import engine
 from apps.workouts.api import serializers_core as s
-from apps.workouts.api.catalogue import gym_id, restrictions_hidden
+from apps.workouts.api.catalogue import restrictions_hidden
 from apps.workouts.models import Program, ProgramAssignment
 from apps.workouts.selectors import catalogue as catalogue_selectors
 from apps.workouts.selectors import programs as selectors

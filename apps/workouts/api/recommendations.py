@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as gym_id
 from apps.workouts.api import serializers_core as s
-from apps.workouts.api.catalogue import gym_id
 from apps.workouts.api.programs import ProgramViewSet, validation
 from apps.workouts.models import Program
 from apps.workouts.services import programs, recommendations

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as gym_id
 from apps.workouts import engine
 from apps.workouts.api import serializers_live as s
 from apps.workouts.live.access import may_see_restrictions, may_view_member, may_write_member
@@ -31,10 +32,6 @@ from apps.workouts.services import sessions as services
 MEMBER_PARAM = OpenApiParameter(
     "member", OpenApiTypes.UUID, description="Whose training (default: yours). Coaches: a client's id."
 )
-
-
-def gym_id(request: Request) -> int:
-    return int(request._request.tenant.id)  # type: ignore[attr-defined]
 
 
 def visible_member(request: Request, member: UUID | str | None) -> UUID:

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api.permissions import IsActiveGymMember, caller_id, current_role
+from apps.common.tenancy import current_gym_id as _gym_id
 from apps.medical.audit import api, selectors, services
 from apps.medical.audit.contracts import AccessAction, Purpose
 from apps.medical.audit.models import AuditEntry, ComplianceDesignation, Disclosure
@@ -22,10 +23,6 @@ from apps.medical.audit.rest import serializers as s
 from apps.medical.audit.rest.mixins import AccessLoggedMixin
 from apps.organizations.facade import api as organizations
 from apps.organizations.facade.contracts import GymMemberInfo, MembershipStatus, Role
-
-
-def _gym_id(request: Request) -> int:
-    return int(request._request.tenant.id)  # type: ignore[attr-defined]
 
 
 def _is_officer(request: Request) -> bool:
